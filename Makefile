@@ -1,0 +1,69 @@
+# Qiaoban: the two commands are `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-services lint bench ui migrate demo messages clean help
+
+help:
+	@echo "make run    - set up everything and serve http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@echo "make test   - set up test dependencies and run the whole suite"
+	@echo "make bench  - run the benchmarks and print figures and ratios"
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qiaoban needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when the pinned requirements change.
+$(VENV)/.deps-run: requirements.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.deps-run
+
+# The front end is built when it exists (designer_ui/package.json); see README.
+ui:
+	@if [ -f designer_ui/package.json ]; then $(MAKE) --no-print-directory -C designer_ui build PY=$(abspath $(PY)); fi
+
+migrate: $(VENV)/.deps-run
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: $(VENV)/.deps-run ui demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Qiaoban is starting on http://$(HOST):$(PORT)/  (API docs: /api/docs/; Ctrl-C stops)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) platform_core.asgi:application
+
+lint: $(VENV)/.deps-dev
+	$(VENV)/bin/ruff check .
+
+# The suite runs on the embedded profile (SQLite, in-memory layers) first, then again on
+# PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI sets both).
+test: $(VENV)/.deps-dev ui lint test-sqlite test-services
+
+test-sqlite: $(VENV)/.deps-dev
+	@echo "== suite on the embedded profile (SQLite, in-memory channel layer)"
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-services: $(VENV)/.deps-dev
+	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
+		echo "== suite on the scale-out profile (DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL)"; \
+		$(PY) -m pytest $(PYTEST_ARGS); \
+	else echo "== DATABASE_URL/REDIS_URL not set: scale-out profile not tested here (CI sets them)"; fi
+
+bench: $(VENV)/.deps-dev
+	@for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+messages: $(VENV)/.deps-dev
+	cd platform_core && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var/static

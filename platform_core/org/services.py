@@ -1,0 +1,410 @@
+"""Writes to the organisation, and manager-chain resolution.
+
+Every write takes an ``actor``, checks ``org.manage`` through the one permission
+entry point (system actors pass ``actor=None`` with ``system=True``), runs in one
+transaction and appends an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from platform_core.audit.services import RequestMeta, audit_record
+from platform_core.org.exceptions import (
+    DepartmentMoveInvalid,
+    DepartmentNotEmpty,
+    ManagerLoop,
+    ManagerNotFound,
+)
+from platform_core.org.models import Department, Position, Role, User
+from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, require_permission
+from platform_core.errors import ValidationFailed, gettext_noop
+
+DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
+USER_FIELDS = (
+    "username", "display_name", "employee_no", "email", "phone", "department_id", "position_id",
+    "manager_id", "is_active", "language",
+)
+ROLE_FIELDS = ("code", "name", "name_en", "permissions", "data_scope", "data_scope_rule")
+
+
+def _check(actor: Any, system: bool) -> None:
+    if not system:
+        require_permission(actor, ORG_MANAGE)
+
+
+def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+# --- departments -----------------------------------------------------------------
+
+def department_create(
+    *, actor: Any, name: str, code: str, parent: Department | None = None, name_en: str = "",
+    head: User | None = None, deputy: User | None = None, order: int = 0, system: bool = False,
+    meta: RequestMeta | None = None,
+) -> Department:
+    """Create a department under ``parent`` (or as a root)."""
+    _check(actor, system)
+    with transaction.atomic():
+        dept = Department.objects.create(
+            name=name, name_en=name_en, code=code, parent=parent, head=head, deputy=deputy, order=order
+        )
+        # The path needs the new id, hence the second write in the same transaction.
+        dept.path = f"{parent.path if parent else '/'}{dept.pk}/"
+        dept.depth = (parent.depth + 1) if parent else 0
+        dept.save(update_fields=["path", "depth"])
+        audit_record(
+            actor=actor, action="department.create", target_type="department", target_id=dept.pk,
+            target_label=dept.name, after=_snapshot(dept, DEPARTMENT_FIELDS) | {"parent_id": dept.parent_id},
+            meta=meta,
+        )
+    return dept
+
+
+def department_update(
+    *, actor: Any, department: Department, system: bool = False, meta: RequestMeta | None = None,
+    **changes: Any,
+) -> Department:
+    """Change a department's own fields (not its place in the tree: see department_move)."""
+    _check(actor, system)
+    unknown = set(changes) - set(DEPARTMENT_FIELDS) - {"head", "deputy"}
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    with transaction.atomic():
+        dept = Department.objects.select_for_update().get(pk=department.pk)
+        before = _snapshot(dept, DEPARTMENT_FIELDS)
+        for key, value in changes.items():
+            setattr(dept, key, value)
+        dept.save()
+        old, new = _changed(before, _snapshot(dept, DEPARTMENT_FIELDS))
+        if new:
+            audit_record(
+                actor=actor, action="department.update", target_type="department", target_id=dept.pk,
+                target_label=dept.name, before=old, after=new, meta=meta,
+            )
+    return dept
+
+
+def department_move(
+    *, actor: Any, department: Department, parent: Department | None, system: bool = False,
+    meta: RequestMeta | None = None,
+) -> Department:
+    """Move a department (and its subtree) under a new parent, rewriting paths in one UPDATE."""
+    _check(actor, system)
+    with transaction.atomic():
+        dept = Department.objects.select_for_update().get(pk=department.pk)
+        if parent is not None:
+            parent = Department.objects.get(pk=parent.pk)
+            if parent.path.startswith(dept.path):
+                raise DepartmentMoveInvalid()
+        old_parent_id, old_path = dept.parent_id, dept.path
+        new_path = f"{parent.path if parent else '/'}{dept.pk}/"
+        depth_delta = ((parent.depth + 1) if parent else 0) - dept.depth
+        Department.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_delta,
+        )
+        Department.objects.filter(pk=dept.pk).update(parent=parent)
+        dept.refresh_from_db()
+        audit_record(
+            actor=actor, action="department.move", target_type="department", target_id=dept.pk,
+            target_label=dept.name, before={"parent_id": old_parent_id}, after={"parent_id": dept.parent_id},
+            meta=meta,
+        )
+    return dept
+
+
+def department_delete(
+    *, actor: Any, department: Department, system: bool = False, meta: RequestMeta | None = None
+) -> None:
+    """Delete an empty department (no members, no sub-departments)."""
+    _check(actor, system)
+    with transaction.atomic():
+        dept = Department.objects.select_for_update().get(pk=department.pk)
+        if dept.children.exists() or dept.members.exists():
+            raise DepartmentNotEmpty(params={"name": dept.name})
+        before = _snapshot(dept, DEPARTMENT_FIELDS)
+        pk = dept.pk
+        dept.delete()
+        audit_record(
+            actor=actor, action="department.delete", target_type="department", target_id=pk,
+            target_label=before["name"], before=before, meta=meta,
+        )
+
+
+# --- users ------------------------------------------------------------------------
+
+class ManagerChainInvalid(ValidationFailed):
+    code = "manager_chain_invalid"
+    message = gettext_noop("%(user)s cannot report to %(manager)s: that would make a reporting loop.")
+
+
+def _check_manager(user: User, manager_id: int | None) -> None:
+    # Refuse a direct-manager assignment that closes a loop, so the chain stays finite.
+    seen: set[int] = {user.pk} if user.pk else set()
+    current = manager_id
+    while current is not None:
+        if current in seen:
+            manager = User.objects.filter(pk=manager_id).first()
+            raise ManagerChainInvalid(params={"user": str(user), "manager": str(manager)})
+        seen.add(current)
+        current = User.objects.filter(pk=current).values_list("manager_id", flat=True).first()
+
+
+def user_create(
+    *, actor: Any, username: str, password: str | None = None, roles: list[Role] | None = None,
+    system: bool = False, meta: RequestMeta | None = None, **fields: Any,
+) -> User:
+    """Create a user; without a password the account cannot log in until one is set."""
+    _check(actor, system)
+    unknown = set(fields) - set(USER_FIELDS) - {"department", "position", "manager"}
+    if unknown:
+        raise ValueError(f"not settable: {sorted(unknown)}")
+    with transaction.atomic():
+        user = User(username=username, **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        if roles:
+            user.roles.set(roles)
+        audit_record(
+            actor=actor, action="user.create", target_type="user", target_id=user.pk, target_label=str(user),
+            after=_snapshot(user, USER_FIELDS) | {"roles": sorted(r.code for r in roles or [])}, meta=meta,
+        )
+    return user
+
+
+def user_update(
+    *, actor: Any, user: User, roles: list[Role] | None = None, system: bool = False,
+    meta: RequestMeta | None = None, **changes: Any,
+) -> User:
+    """Change a user's profile, place in the org, active flag or roles."""
+    _check(actor, system)
+    unknown = set(changes) - set(USER_FIELDS) - {"department", "position", "manager"}
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = _snapshot(locked, USER_FIELDS) | {"roles": sorted(locked.roles.values_list("code", flat=True))}
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        if "manager" in changes or "manager_id" in changes:
+            _check_manager(locked, locked.manager_id)
+        locked.save()
+        if roles is not None:
+            locked.roles.set(roles)
+        after = _snapshot(locked, USER_FIELDS) | {"roles": sorted(locked.roles.values_list("code", flat=True))}
+        old, new = _changed(before, after)
+        if new:
+            audit_record(
+                actor=actor, action="user.update", target_type="user", target_id=locked.pk,
+                target_label=str(locked), before=old, after=new, meta=meta,
+            )
+    return locked
+
+
+def user_change_password(
+    *, actor: User, user: User, old_password: str, new_password: str, meta: RequestMeta | None = None
+) -> None:
+    """A user changes their own password (the old one is required)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    if actor.pk != user.pk:
+        require_permission(actor, ORG_MANAGE)
+    if not user.check_password(old_password):
+        raise PasswordInvalid(code="old_password_wrong", message=gettext_noop("The current password is wrong."))
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise PasswordInvalid(details={"new_password": list(exc.messages)}) from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=actor, action="user.password_change", target_type="user", target_id=user.pk,
+            target_label=str(user), meta=meta,
+        )
+
+
+def user_set_password(*, actor: Any, user: User, password: str, meta: RequestMeta | None = None) -> None:
+    """An org admin sets a user's password (validated like any new password)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    require_permission(actor, ORG_MANAGE)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise PasswordInvalid(details={"password": list(exc.messages)}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=actor, action="user.password_set", target_type="user", target_id=user.pk,
+            target_label=str(user), meta=meta,
+        )
+
+
+class PasswordInvalid(ValidationFailed):
+    code = "password_invalid"
+    message = gettext_noop("The new password is not acceptable.")
+
+
+# --- roles and positions -------------------------------------------------------------
+
+class RoleInvalid(ValidationFailed):
+    code = "role_invalid"
+    message = gettext_noop("Unknown permission codes: %(codes)s")
+
+
+def _check_permission_codes(codes: list[str]) -> None:
+    unknown = sorted(set(codes) - set(PERMISSIONS))
+    if unknown:
+        raise RoleInvalid(params={"codes": ", ".join(unknown)}, details={"permissions": unknown})
+
+
+def role_create(
+    *, actor: Any, code: str, name: str, system: bool = False, meta: RequestMeta | None = None, **fields: Any
+) -> Role:
+    """Create a role (a permission bundle with a data scope)."""
+    _check(actor, system)
+    _check_permission_codes(fields.get("permissions", []))
+    with transaction.atomic():
+        role = Role.objects.create(code=code, name=name, **fields)
+        audit_record(
+            actor=actor, action="role.create", target_type="role", target_id=role.pk, target_label=role.name,
+            after=_snapshot(role, ROLE_FIELDS), meta=meta,
+        )
+    return role
+
+
+def role_update(
+    *, actor: Any, role: Role, system: bool = False, meta: RequestMeta | None = None, **changes: Any
+) -> Role:
+    """Change a role's name, permissions or data scope."""
+    _check(actor, system)
+    if "permissions" in changes:
+        _check_permission_codes(changes["permissions"])
+    with transaction.atomic():
+        locked = Role.objects.select_for_update().get(pk=role.pk)
+        before = _snapshot(locked, ROLE_FIELDS)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save()
+        old, new = _changed(before, _snapshot(locked, ROLE_FIELDS))
+        if new:
+            audit_record(
+                actor=actor, action="role.update", target_type="role", target_id=locked.pk,
+                target_label=locked.name, before=old, after=new, meta=meta,
+            )
+    return locked
+
+
+def position_create(
+    *, actor: Any, code: str, name: str, name_en: str = "", system: bool = False, meta: RequestMeta | None = None
+) -> Position:
+    """Create a position (岗位)."""
+    _check(actor, system)
+    with transaction.atomic():
+        position = Position.objects.create(code=code, name=name, name_en=name_en)
+        audit_record(
+            actor=actor, action="position.create", target_type="position", target_id=position.pk,
+            target_label=position.name, after={"code": code, "name": name, "name_en": name_en}, meta=meta,
+        )
+    return position
+
+
+# --- manager chains ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One step of a resolution, kept so the UI can say why someone was chosen."""
+
+    user: User
+    department: Department | None
+    reason: str  # "department_head" or "direct_manager"
+
+
+def department_head_of(user: User, *, levels: int = 1, skip_self: bool = True) -> ChainStep:
+    """The head of the user's department ``levels`` levels up (1 = own department).
+
+    When the user heads their own department, level 1 is the head of the parent
+    department (the usual "部门负责人" semantics). A department without a head at
+    the required level is an error naming that department: the flow's fallback
+    decides what to do, nothing is guessed.
+    """
+    if levels < 1:
+        raise ValueError("levels must be >= 1")
+    if user.department_id is None:
+        raise ManagerNotFound(ManagerNotFound.NO_DEPARTMENT, params={"user": str(user)})
+    # Read the department afresh (a cached relation may predate a change of head),
+    # then all its ancestors in one query, nearest first.
+    dept = Department.objects.select_related("head").get(pk=user.department_id)
+    ancestor_ids = dept.ancestor_ids()
+    by_id = Department.objects.select_related("head").in_bulk(ancestor_ids)
+    chain = [dept] + [by_id[i] for i in reversed(ancestor_ids) if i in by_id]
+    if skip_self:
+        # A head is not their own approver: skip every department they head
+        # (the GM may head both 总经办 and the company).
+        while chain and chain[0].head_id == user.pk:
+            chain = chain[1:]
+    if len(chain) < levels:
+        raise ManagerNotFound(ManagerNotFound.TOP_REACHED, params={"user": str(user), "level": levels})
+    target = chain[levels - 1]
+    if target.head is None or not target.head.is_active:
+        raise ManagerNotFound(
+            ManagerNotFound.HEAD_VACANT, params={"user": str(user), "department": target.name},
+            details={"department_id": target.pk},
+        )
+    return ChainStep(user=target.head, department=target, reason="department_head")
+
+
+def direct_manager(user: User) -> ChainStep:
+    """The user's direct manager, or the head of their department when none is set."""
+    if user.manager_id is not None and user.manager is not None and user.manager.is_active:
+        return ChainStep(user=user.manager, department=user.manager.department, reason="direct_manager")
+    return department_head_of(user, levels=1)
+
+
+def manager_chain(user: User, *, levels: int | None = None, until_role: str | None = None) -> list[ChainStep]:
+    """Managers above the user, nearest first, up to ``levels`` steps or the first holder of ``until_role``.
+
+    A loop in the data (A reports to B, B to A) raises ManagerLoop instead of
+    running forever; running out of managers ends the chain.
+    """
+    steps: list[ChainStep] = []
+    seen = {user.pk}
+    current = user
+    while levels is None or len(steps) < levels:
+        try:
+            step = direct_manager(current)
+        except ManagerNotFound:
+            break
+        if step.user.pk in seen:
+            raise ManagerLoop(params={"user": str(user), "loop_user": str(step.user)})
+        seen.add(step.user.pk)
+        steps.append(step)
+        if until_role and step.user.roles.filter(code=until_role).exists():
+            return steps
+        current = step.user
+    if until_role:
+        raise ManagerNotFound(ManagerNotFound.ROLE_NOT_FOUND, params={"user": str(user), "role": until_role})
+    if levels is not None and len(steps) < levels:
+        raise ManagerNotFound(
+            ManagerNotFound.CHAIN_SHORT, params={"user": str(user), "found": len(steps), "level": levels}
+        )
+    return steps
