@@ -9,7 +9,6 @@ from rest_framework.renderers import JSONRenderer
 from platform_core.accounts import views as accounts
 
 
-
 class SchemaView(SpectacularAPIView):
     """The OpenAPI document; its errors are JSON like every other API error, not YAML."""
 

@@ -15,6 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from platform_core.audit.services import RequestMeta, audit_record
+from platform_core.errors import ValidationFailed, gettext_noop
 from platform_core.org.exceptions import (
     DepartmentMoveInvalid,
     DepartmentNotEmpty,
@@ -23,7 +24,6 @@ from platform_core.org.exceptions import (
 )
 from platform_core.org.models import Department, Position, Role, User
 from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, require_permission
-from platform_core.errors import ValidationFailed, gettext_noop
 
 DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
 USER_FIELDS = (

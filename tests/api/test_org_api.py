@@ -27,7 +27,7 @@ def test_user_list_query_count_does_not_grow_with_page_size(api_as, people, org)
 
     count(1)  # warm-up: the viewer's own roles are read once per request object
     small, _ = count(2)
-    for i in range(25):
+    for _i in range(25):
         org.user(department=people.sales, roles=["employee"])
     large, body = count(50)
     assert body["count"] >= 30 and len(body["results"]) >= 30

@@ -34,4 +34,4 @@ def test_no_framework_imports(path):
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
         for name in names:
-            assert not name.split(".")[0] in FORBIDDEN, f"{path}: imports {name}"
+            assert name.split(".")[0] not in FORBIDDEN, f"{path}: imports {name}"
