@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
-import pytest
-from rest_framework.test import APIClient
+from typing import Any
 
-from tests.factories import OrgFactory, Personas, build_personas
+import pytest
+
+# Django-dependent modules are imported inside fixtures, so the pure unit tests
+# (tests/unit) also run with ``-p no:django``.
 
 
 @pytest.fixture
-def org(db) -> OrgFactory:  # noqa: ANN001 (pytest-django's db fixture)
+def org(db: Any) -> Any:
+    """The org factory (tests/factories.py)."""
+    from tests.factories import OrgFactory
+
     return OrgFactory()
 
 
 @pytest.fixture
-def people(org: OrgFactory) -> Personas:
+def people(org: Any) -> Any:
+    """The named personas of a small company."""
+    from tests.factories import build_personas
+
     return build_personas(org)
 
 
 @pytest.fixture
-def api() -> APIClient:
+def api() -> Any:
     """An unauthenticated DRF client; ``api.force_authenticate(user)`` to sign in."""
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 
 @pytest.fixture
-def api_as(api: APIClient):  # noqa: ANN201
-    def sign_in(user) -> APIClient:  # noqa: ANN001
+def api_as(api: Any) -> Any:
+    """``api_as(user)`` returns the API client signed in as that user."""
+
+    def sign_in(user: Any) -> Any:
         api.force_authenticate(user)
         return api
 
