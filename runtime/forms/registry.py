@@ -1,0 +1,23 @@
+"""The field-type registry (a module-level singleton filled with the built-in types on import).
+
+The registry lives in pure Python so the engine, the verifier and tests can use it
+without Django; the Django app only imports this module in ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from platform_core.registry import Registry
+from runtime.forms.field_types import BUILTIN_FIELD_TYPES, FieldType
+
+field_type_registry: Registry[FieldType] = Registry("field")
+
+for _cls in BUILTIN_FIELD_TYPES:
+    field_type_registry.register(_cls())
+
+
+def palette() -> list[dict[str, object]]:
+    """Return the designer palette: each type with its label and default property."""
+    return [
+        {"type": ft.type, "label": dict(ft.label), "value_kind": ft.value_kind, **ft.default_property()}
+        for ft in field_type_registry
+    ]
