@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "platform_core.audit",
     "platform_core.accounts",
     "platform_core.api",
+    "platform_core.dictionary",
+    "runtime.definitions",
 ]
 
 MIDDLEWARE = [

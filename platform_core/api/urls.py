@@ -22,4 +22,6 @@ urlpatterns = [
     path("auth/logout/", org.LogoutView.as_view(), name="auth-logout"),
     path("auth/password/", org.PasswordChangeView.as_view(), name="auth-password"),
     path("", include(router.urls)),
+    path("", include("platform_core.dictionary.api.urls")),
+    path("", include("runtime.definitions.api.urls")),
 ]
