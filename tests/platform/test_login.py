@@ -83,3 +83,9 @@ def test_domain_error_messages_are_translated(api_as, people):
     zh = api_as(people.admin).patch(url, payload, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert en["error"]["message"].startswith("A department cannot be moved under itself")
     assert zh["error"]["message"] == "部门不能移动到它自己或它的下级部门下面。"
+
+
+def test_language_switch_names_each_language_in_itself(client, db):
+    for accept in ("en", "zh-hans"):
+        text = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        assert "简体中文" in text and "English" in text and "英语" not in text

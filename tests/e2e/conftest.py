@@ -1,0 +1,61 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium) against a live server.
+
+Playwright's own browser download does not work on these machines, so the suite uses
+the system Chromium; .ci/run installs it when it is missing. A missing browser fails
+the run with the reason — it is never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("QIAOBAN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# fixtures in that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium` (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_factory(browser: Any) -> Iterator[Any]:
+    """``page_factory(width=375, height=667, locale="zh-CN")`` → a fresh page in its own context."""
+    contexts: list[Any] = []
+
+    def make(width: int = 1280, height: int = 800, locale: str = "zh-CN") -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def artifact() -> Any:
+    """``artifact("name.png")`` → a path under test-artifacts/ for screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return lambda name: str(ARTIFACTS / name)
