@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from platform_core.accounts.forms import LoginForm
+from platform_core.audit.services import RequestMeta
+from platform_core.org import services
 
 
 class LoginView(auth_views.LoginView):
@@ -21,6 +26,27 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password in the browser, through the same service as the API."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = self.request.user
+        services.user_change_password(
+            actor=user, user=user, old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password1"], meta=RequestMeta.from_request(self.request),
+        )
+        Token.objects.filter(user=user).delete()
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
 
 
 @login_required

@@ -22,7 +22,7 @@ from platform_core.org.exceptions import (
     ManagerLoop,
     ManagerNotFound,
 )
-from platform_core.org.models import Department, Position, Role, User
+from platform_core.org.models import Department, Position, Role, User, UserGroup
 from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, require_permission
 
 DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
@@ -408,3 +408,30 @@ def manager_chain(user: User, *, levels: int | None = None, until_role: str | No
             ManagerNotFound.CHAIN_SHORT, params={"user": str(user), "found": len(steps), "level": levels}
         )
     return steps
+
+
+# --- user groups -----------------------------------------------------------------------
+
+def user_group_save(
+    *, actor: Any, code: str, name: str, members: list[User], group: UserGroup | None = None,
+    system: bool = False, meta: RequestMeta | None = None,
+) -> UserGroup:
+    """Create a user group, or replace an existing group's name and members."""
+    _check(actor, system)
+    with transaction.atomic():
+        if group is None:
+            group = UserGroup.objects.create(code=code, name=name)
+            before: dict[str, Any] | None = None
+        else:
+            group = UserGroup.objects.select_for_update().get(pk=group.pk)
+            before = {"code": group.code, "name": group.name,
+                      "members": sorted(group.members.values_list("pk", flat=True))}
+            group.code, group.name = code, name
+            group.save()
+        group.members.set(members)
+        after = {"code": code, "name": name, "members": sorted(u.pk for u in members)}
+        audit_record(
+            actor=actor, action="group.create" if before is None else "group.update", target_type="group",
+            target_id=group.pk, target_label=name, before=before, after=after, meta=meta,
+        )
+    return group

@@ -172,3 +172,16 @@ def test_wrong_password_is_a_clear_error(api, people):
     response = api.post("/api/v1/auth/token/", {"username": "requester", "password": "wrong"}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "login_failed"
+
+
+def test_user_groups_are_managed_by_org_admins(api_as, people):
+    payload = {"code": "cc-finance", "name": "财务抄送组", "members": [people.finance_head.pk, people.accountant.pk]}
+    assert api_as(people.requester).post("/api/v1/groups/", payload, format="json").status_code == 403
+    created = api_as(people.admin).post("/api/v1/groups/", payload, format="json")
+    assert created.status_code == 201, created.content
+    group_id = created.json()["id"]
+    updated = api_as(people.admin).patch(f"/api/v1/groups/{group_id}/", {"members": [people.gm.pk]}, format="json")
+    assert updated.json()["members"] == [people.gm.pk]
+    event = AuditEvent.objects.get(action="group.update", target_id=str(group_id))
+    assert event.before["members"] == sorted([people.finance_head.pk, people.accountant.pk])
+    assert event.after["members"] == [people.gm.pk]

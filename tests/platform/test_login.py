@@ -89,3 +89,26 @@ def test_language_switch_names_each_language_in_itself(client, db):
     for accept in ("en", "zh-hans"):
         text = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
         assert "简体中文" in text and "English" in text and "英语" not in text
+
+
+def test_password_change_page(client, people):
+    from rest_framework.authtoken.models import Token
+
+    from platform_core.audit.models import AuditEvent
+
+    Token.objects.create(user=people.requester)
+    client.force_login(people.requester)
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200 and "修改密码" in page.content.decode()
+    weak = client.post("/accounts/password/", {"old_password": "secret-pass-123", "new_password1": "12345678",
+                                                "new_password2": "12345678"})
+    assert weak.status_code == 200 and "field-error" in weak.content.decode()
+    done = client.post("/accounts/password/", {"old_password": "secret-pass-123", "new_password1": "Qb-new-pass-9",
+                                                "new_password2": "Qb-new-pass-9"})
+    assert done.status_code == 302 and done["Location"] == "/accounts/password/done/"
+    people.requester.refresh_from_db()
+    assert people.requester.check_password("Qb-new-pass-9")
+    assert not Token.objects.filter(user=people.requester).exists()
+    assert AuditEvent.objects.filter(action="user.password_change", target_id=str(people.requester.pk)).exists()
+    # Still signed in after the change.
+    assert client.get("/").status_code == 200

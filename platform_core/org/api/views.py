@@ -298,9 +298,27 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         )
 
 
-class UserGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """User groups (read-only through the API)."""
+class UserGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """User groups (e.g. cc lists). Writes need ``org.manage``."""
 
     permission_classes = [OrgManageOrReadOnly]
     serializer_class = s.UserGroupSerializer
     queryset = UserGroup.objects.prefetch_related("members")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.user_group_save(
+            actor=self.request.user, code=data["code"], name=data["name"], members=data.get("members", []),
+            meta=_meta(self.request),
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        group = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = services.user_group_save(
+            actor=self.request.user, group=group, code=data.get("code", group.code),
+            name=data.get("name", group.name),
+            members=data["members"] if "members" in data else list(group.members.all()),
+            meta=_meta(self.request),
+        )
