@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "platform_core.api",
     "platform_core.dictionary",
     "runtime.definitions",
+    "runtime.instances",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include("platform_core.dictionary.api.urls")),
     path("", include("runtime.definitions.api.urls")),
+    path("", include("runtime.instances.api.urls")),
 ]
