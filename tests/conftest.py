@@ -37,10 +37,14 @@ def people(org: Any) -> Any:
 
 @pytest.fixture
 def api() -> Any:
-    """An unauthenticated DRF client; ``api.force_authenticate(user)`` to sign in."""
+    """An unauthenticated DRF client; ``api.force_authenticate(user)`` to sign in.
+
+    It asks for English, so assertions can read message text; the zh-Hans default is
+    tested explicitly with ``HTTP_ACCEPT_LANGUAGE="zh-hans"``.
+    """
     from rest_framework.test import APIClient
 
-    return APIClient()
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
