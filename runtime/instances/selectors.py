@@ -1,0 +1,233 @@
+"""Reads of running requests: who may see what (data scopes), inbox boxes, counts and field rights."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from platform_core.org.models import DataScope, Department
+from runtime.definitions.models import AppVersion
+from runtime.flows import FlowSpec, load_flow
+from runtime.flows.settings import field_rights
+from runtime.forms import FormSpec, filter_for_read, form_spec_cache
+from runtime.instances.exceptions import InstanceDoesNotExist, TaskDoesNotExist
+from runtime.instances.models import (
+    DECIDED_TASK_STATUSES,
+    CcRecord,
+    Instance,
+    Participant,
+    Task,
+    TaskStatus,
+)
+
+BOXES = ("todo", "done", "started", "cc")
+HIDDEN = "hidden"
+# Wider scopes win when a user holds several roles (custom JSON-logic scopes are not evaluated yet: own).
+SCOPE_RANK = {DataScope.OWN: 0, DataScope.DEPARTMENT: 1, DataScope.SUBTREE: 2, DataScope.ALL: 3}
+
+
+# --- pinned definitions (immutable, so cached per version row) ------------------------------
+
+_flows: dict[tuple[Any, ...], FlowSpec] = {}
+
+
+def _version_key(version: AppVersion) -> tuple[Any, ...]:
+    # Not the pk alone: a restored backup or a rolled-back test database hands out the same pk
+    # again for a different version; the publish time tells them apart without hashing documents.
+    return (version.pk, version.app_id, version.number, version.published_at.isoformat())
+
+
+def flow_of(version: AppVersion) -> FlowSpec:
+    """The loaded flow of a published version (loaded once per process)."""
+    key = _version_key(version)
+    flow = _flows.get(key)
+    if flow is None:
+        if len(_flows) > 512:
+            _flows.clear()
+        flow = _flows[key] = load_flow(version.flow)
+    return flow
+
+
+def form_of(version: AppVersion) -> FormSpec:
+    """The loaded form of a published version (``form_spec_cache``, keyed by the version row)."""
+    return form_spec_cache.get(("instances", *_version_key(version)), version.form)
+
+
+# --- data scopes ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ViewerScope:
+    """The widest data scope of a user's roles, with the department it is anchored on."""
+
+    scope: str
+    department_id: int | None
+    department_path: str
+
+    @classmethod
+    def of(cls, user: Any) -> ViewerScope:
+        """Read the user's scope (one query for roles, one for the department path; cached on the user)."""
+        cached = getattr(user, "_qiaoban_instance_scope", None)
+        if cached is not None:
+            return cached
+        scope = DataScope.OWN
+        if user.is_superuser:
+            scope = DataScope.ALL
+        else:
+            for value in user.roles.values_list("data_scope", flat=True):
+                if SCOPE_RANK.get(value, 0) > SCOPE_RANK[scope]:
+                    scope = DataScope(value)
+        path = ""
+        if scope == DataScope.SUBTREE and user.department_id is not None:
+            path = Department.objects.filter(pk=user.department_id).values_list("path", flat=True).first() or ""
+        result = cls(str(scope), user.department_id, path)
+        user._qiaoban_instance_scope = result
+        return result
+
+
+def visible_q(user: Any) -> Q:
+    """The filter of instances ``user`` may see: those they took part in, plus their roles' data scope."""
+    took_part = Exists(Participant.objects.filter(instance=OuterRef("pk"), user=user))
+    q = Q(took_part)
+    scope = ViewerScope.of(user)
+    if scope.scope == DataScope.ALL:
+        return Q()
+    if scope.scope == DataScope.DEPARTMENT and scope.department_id is not None:
+        q |= Q(initiator_department_id=scope.department_id)
+    elif scope.scope == DataScope.SUBTREE and scope.department_path:
+        q |= Q(initiator_department__path__startswith=scope.department_path)
+    return q
+
+
+def _base() -> QuerySet[Instance]:
+    return Instance.objects.select_related("app", "app_version", "initiator", "initiator_department")
+
+
+def instance_get_for(user: Any, pk: Any) -> Instance:
+    """The instance if ``user`` may see it; any other id (or none at all) is InstanceDoesNotExist."""
+    try:
+        return _base().filter(visible_q(user)).get(pk=int(pk))
+    except (Instance.DoesNotExist, ValueError, TypeError):
+        raise InstanceDoesNotExist() from None
+
+
+def task_get_for(user: Any, pk: Any) -> Task:
+    """The task if ``user`` may see its instance (acting is checked by the engine)."""
+    try:
+        pk = int(pk)
+        return Task.objects.select_related("instance").get(
+            pk=pk, instance__in=Instance.objects.filter(visible_q(user)).values("pk")
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise TaskDoesNotExist() from None
+
+
+def _box_q(user: Any, box: str | None) -> Q:
+    if box == "todo":
+        return Q(Exists(Task.objects.filter(instance=OuterRef("pk"), assignee=user, status=TaskStatus.PENDING)))
+    if box == "done":
+        decided = Task.objects.filter(instance=OuterRef("pk")).filter(
+            Q(assignee=user, status__in=DECIDED_TASK_STATUSES) | Q(original_assignee=user)
+        )
+        return Q(Exists(decided))
+    if box == "started":
+        return Q(initiator=user)
+    if box == "cc":
+        return Q(Exists(CcRecord.objects.filter(instance=OuterRef("pk"), user=user)))
+    return visible_q(user)
+
+
+def _truthy(value: Any) -> bool | None:
+    if value in (None, ""):
+        return None
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def instance_list_for(
+    user: Any, box: str | None = None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Instance]:
+    """The user's inbox (``box``: todo | done | started | cc; None: everything they may see), filtered.
+
+    Filters: ``app`` (key), ``status``, ``urgent``, ``overdue`` (a pending task past its due time),
+    ``search`` (title). Pending tasks come prefetched (``open_tasks``) plus the user's own pending
+    ones (``my_tasks``), so a page costs a fixed number of queries.
+    """
+    filters = filters or {}
+    qs = _base().filter(_box_q(user, box))
+    if filters.get("app"):
+        qs = qs.filter(app__key=filters["app"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    urgent = _truthy(filters.get("urgent"))
+    if urgent is not None:
+        qs = qs.filter(urgent=urgent)
+    if _truthy(filters.get("overdue")):
+        late = Task.objects.filter(instance=OuterRef("pk"), status=TaskStatus.PENDING, due_at__lt=timezone.now())
+        if box == "todo":
+            late = late.filter(assignee=user)
+        qs = qs.filter(Exists(late))
+    if filters.get("search"):
+        qs = qs.filter(title__icontains=str(filters["search"])[:100])
+    pending = Task.objects.filter(status=TaskStatus.PENDING).select_related("assignee").order_by("id")
+    qs = qs.prefetch_related(
+        Prefetch("tasks", queryset=pending, to_attr="open_tasks"),
+        Prefetch("tasks", queryset=pending.filter(assignee=user), to_attr="my_tasks"),
+    )
+    if box == "done":
+        return qs.order_by("-updated_at", "-id")
+    return qs.order_by("-urgent", "-created_at", "-id") if box == "todo" else qs.order_by("-created_at", "-id")
+
+
+def instance_counts_for(user: Any) -> dict[str, int]:
+    """How many requests are in each box (todo counts pending tasks' instances)."""
+    return {box: Instance.objects.filter(_box_q(user, box)).count() for box in BOXES}
+
+
+# --- field rights ------------------------------------------------------------------------------
+
+def rights_for_viewer(instance: Instance, user: Any, tasks: list[Task] | None = None) -> dict[str, str]:
+    """The field rights a viewer reads the form with.
+
+    An assignee with a pending task: that node's rights. The initiator: the start node's.
+    Anyone else (past approvers, cc, scope viewers): a field hidden at any node is hidden.
+    """
+    flow = flow_of(instance.app_version)
+    uid = getattr(user, "pk", None)
+    if tasks is None:
+        tasks = list(Task.objects.filter(instance=instance, assignee_id=uid, status=TaskStatus.PENDING))
+    mine = [t for t in tasks if t.assignee_id == uid and t.status == TaskStatus.PENDING]
+    if mine and flow.has_node(mine[0].node_id):
+        return dict(field_rights(flow.node(mine[0].node_id)))
+    if instance.initiator_id == uid and flow.start is not None:
+        return dict(field_rights(flow.start))
+    hidden: dict[str, str] = {}
+    for node in flow.nodes:
+        for key, right in field_rights(node).items():
+            if right == HIDDEN:
+                hidden[key] = HIDDEN
+    return hidden
+
+
+def visible_form_data(instance: Instance, rights: Mapping[str, str]) -> dict[str, Any]:
+    """The instance's form data without the fields (and columns) the rights hide."""
+    return filter_for_read(form_of(instance.app_version), dict(instance.data or {}), rights)
+
+
+def instance_view_for(user: Any, instance: Instance) -> dict[str, Any]:
+    """What the detail shows the viewer: tasks, their field rights, the visible data and the timeline."""
+    from runtime.instances.timeline import instance_timeline
+
+    tasks = list(Task.objects.filter(instance=instance).select_related("assignee", "original_assignee")
+                 .order_by("id"))
+    instance.open_tasks = [t for t in tasks if t.status == TaskStatus.PENDING]  # type: ignore[attr-defined]
+    instance.my_tasks = [t for t in instance.open_tasks if t.assignee_id == user.pk]  # type: ignore[attr-defined]
+    rights = rights_for_viewer(instance, user, tasks)
+    return {
+        "tasks": tasks,
+        "rights": rights,
+        "visible_data": visible_form_data(instance, rights),
+        "timeline": instance_timeline(instance, flow_of(instance.app_version), rights),
+    }
