@@ -36,6 +36,7 @@ migrate: $(VENV)/.deps-run
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py install_templates
 
 run: $(VENV)/.deps-run ui demo
 	$(PY) manage.py collectstatic --noinput -v0

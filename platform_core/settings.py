@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "platform_core.dictionary",
     "runtime.definitions",
     "runtime.instances",
+    "templates_library",
 ]
 
 MIDDLEWARE = [
