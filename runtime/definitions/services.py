@@ -285,7 +285,7 @@ def draft_save(
         locked = _lock(app)
         if locked.is_archived:
             raise AppArchived(params={"app": locked.name})
-        draft = AppDraft.objects.select_for_update().select_related("updated_by").get(app=locked)
+        draft = AppDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(app=locked)
         if draft.revision != expected_revision:
             raise _conflict(draft, expected_revision)
         if not documents:
@@ -392,7 +392,7 @@ def version_rollback(
         source = selectors.version_get(locked, number)
         if locked.published_version_id == source.pk:
             raise RollbackInvalid(params={"number": source.number})
-        draft = AppDraft.objects.select_for_update().select_related("updated_by").get(app=locked)
+        draft = AppDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(app=locked)
         if expected_revision is not None and draft.revision != expected_revision:
             raise _conflict(draft, expected_revision)
         revision = draft.revision + 1

@@ -87,7 +87,7 @@ def _replayed(receipt: CommandReceipt) -> ActResult:
 
 
 def _lock(instance_id: int) -> Instance:
-    return Instance.objects.select_for_update().select_related("app", "app_version").get(pk=instance_id)
+    return Instance.objects.select_for_update(of=("self",)).select_related("app", "app_version").get(pk=instance_id)
 
 
 def _check_version(instance: Instance, expected_version: int | None) -> None:
