@@ -23,6 +23,10 @@ $(VENV)/.deps-run: requirements.txt | $(VENV)/bin/python
 	$(PIP) install -q -r requirements.txt
 	@touch $@
 
+$(VENV)/.deps-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(VENV)/bin/python
+	$(PIP) install -q -r requirements-bench.txt
+	@touch $@ $(VENV)/.deps-dev $(VENV)/.deps-run
+
 $(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PIP) install -q -r requirements-dev.txt
 	@touch $@ $(VENV)/.deps-run
@@ -60,7 +64,7 @@ test-services: $(VENV)/.deps-dev
 		$(PY) -m pytest $(PYTEST_ARGS); \
 	else echo "== DATABASE_URL/REDIS_URL not set: scale-out profile not tested here (CI sets them)"; fi
 
-bench: $(VENV)/.deps-dev
+bench: $(VENV)/.deps-bench
 	@for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 messages: $(VENV)/.deps-dev

@@ -185,11 +185,12 @@ def _project_tasks(instance: Instance, state: engine.InstanceState, events: Iter
     new, changed = [], []
     for t in state.tasks:
         row = existing.get(t.id)
+        before: tuple[Any, ...] | None = None
         if row is None:
             row = Task(instance=instance, engine_id=t.id, created_at=created.get(t.id, now))
             new.append(row)
         else:
-            changed.append(row)
+            before = _task_projection(row)
         row.node_id = t.node_id
         row.node_name = (flow.node(t.node_id).label if flow.has_node(t.node_id) else t.node_id)[:200]
         row.assignee_id = int(t.assignee)
@@ -199,11 +200,23 @@ def _project_tasks(instance: Instance, state: engine.InstanceState, events: Iter
         row.due_at = _parse_at(t.due_at, now) if t.due_at else None
         if t.id in decided:
             row.completed_at, row.action, row.comment = decided[t.id]
+        # Most steps touch one or two tasks; rewriting every row of the instance (a 或签
+        # node of seven finance people makes ten) cost most of a step's time.
+        if before is not None and before != _task_projection(row):
+            changed.append(row)
     if new:
         Task.objects.bulk_create(new)
     if changed:
-        Task.objects.bulk_update(changed, ["node_id", "node_name", "assignee", "original_assignee", "status", "kind",
-                                           "due_at", "completed_at", "action", "comment"])
+        Task.objects.bulk_update(changed, list(TASK_PROJECTED_FIELDS))
+
+
+TASK_PROJECTED_FIELDS = ("node_id", "node_name", "assignee", "original_assignee", "status", "kind", "due_at",
+                         "completed_at", "action", "comment")
+
+
+def _task_projection(row: Task) -> tuple[Any, ...]:
+    return (row.node_id, row.node_name, row.assignee_id, row.original_assignee_id, row.status, row.kind,
+            row.due_at, row.completed_at, row.action, row.comment)
 
 
 def _project_people(instance: Instance, state: engine.InstanceState, events: Iterable[engine.Event],
