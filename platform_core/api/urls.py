@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("platform_core.dictionary.api.urls")),
     path("", include("runtime.definitions.api.urls")),
     path("", include("runtime.instances.api.urls")),
+    path("", include("platform_core.audit.api.urls")),
 ]
