@@ -34,15 +34,10 @@ class ManagerNotFound(PlatformError):
     code = "manager_not_found"
     message = gettext_noop("No manager found for %(user)s at level %(level)s.")
 
-    NO_DEPARTMENT = gettext_noop("%(user)s belongs to no department, so no department head can be found.")
-    TOP_REACHED = gettext_noop(
-        "No department head %(level)s level(s) above %(user)s: the top of the organisation is reached."
-    )
-    HEAD_VACANT = gettext_noop("Department “%(department)s” has no active head (needed for %(user)s).")
     ROLE_NOT_FOUND = gettext_noop("No manager of %(user)s holds the role “%(role)s”.")
     CHAIN_SHORT = gettext_noop("The manager chain of %(user)s ends after %(found)s level(s); %(level)s needed.")
 
 
 class ManagerLoop(OrgDataBroken):
     code = "manager_loop"
-    message = gettext_noop("The manager chain of %(user)s loops back to %(loop_user)s; fix the direct managers.")
+    message = gettext_noop("The manager chain of %(user)s goes round in a loop (%(chain)s); fix the direct managers.")

@@ -336,73 +336,43 @@ class ChainStep:
 
     user: User
     department: Department | None
-    reason: str  # "department_head" or "direct_manager"
-
-
-def department_head_of(user: User, *, levels: int = 1, skip_self: bool = True) -> ChainStep:
-    """The head of the user's department ``levels`` levels up (1 = own department).
-
-    When the user heads their own department, level 1 is the head of the parent
-    department (the usual "部门负责人" semantics). A department without a head at
-    the required level is an error naming that department: the flow's fallback
-    decides what to do, nothing is guessed.
-    """
-    if levels < 1:
-        raise ValueError("levels must be >= 1")
-    if user.department_id is None:
-        raise ManagerNotFound(ManagerNotFound.NO_DEPARTMENT, params={"user": str(user)})
-    # Read the department afresh (a cached relation may predate a change of head),
-    # then all its ancestors in one query, nearest first.
-    dept = Department.objects.select_related("head").get(pk=user.department_id)
-    ancestor_ids = dept.ancestor_ids()
-    by_id = Department.objects.select_related("head").in_bulk(ancestor_ids)
-    chain = [dept] + [by_id[i] for i in reversed(ancestor_ids) if i in by_id]
-    if skip_self:
-        # A head is not their own approver: skip every department they head
-        # (the GM may head both 总经办 and the company).
-        while chain and chain[0].head_id == user.pk:
-            chain = chain[1:]
-    if len(chain) < levels:
-        raise ManagerNotFound(ManagerNotFound.TOP_REACHED, params={"user": str(user), "level": levels})
-    target = chain[levels - 1]
-    if target.head is None or not target.head.is_active:
-        raise ManagerNotFound(
-            ManagerNotFound.HEAD_VACANT, params={"user": str(user), "department": target.name},
-            details={"department_id": target.pk},
-        )
-    return ChainStep(user=target.head, department=target, reason="department_head")
-
-
-def direct_manager(user: User) -> ChainStep:
-    """The user's direct manager, or the head of their department when none is set."""
-    if user.manager_id is not None and user.manager is not None and user.manager.is_active:
-        return ChainStep(user=user.manager, department=user.manager.department, reason="direct_manager")
-    return department_head_of(user, levels=1)
+    reason: str  # "direct_manager" (set on the user) or "department_head" (derived from the tree)
 
 
 def manager_chain(user: User, *, levels: int | None = None, until_role: str | None = None) -> list[ChainStep]:
-    """Managers above the user, nearest first, up to ``levels`` steps or the first holder of ``until_role``.
+    """Managers above the user, nearest first, up to ``levels`` or the first holder of ``until_role``.
 
-    A loop in the data (A reports to B, B to A) raises ManagerLoop instead of
-    running forever; running out of managers ends the chain.
+    This is the engine's own resolution (runtime.flows' ``manager_chain`` assignee rule over
+    the live org), so what the org API shows is who a request would really go to: the
+    explicit direct manager, else the nearest active department head above the user;
+    inactive people are left out as the engine leaves them out. A loop in the data raises
+    ManagerLoop instead of running forever.
     """
-    steps: list[ChainStep] = []
-    seen = {user.pk}
-    current = user
-    while levels is None or len(steps) < levels:
-        try:
-            step = direct_manager(current)
-        except ManagerNotFound:
-            break
-        if step.user.pk in seen:
-            raise ManagerLoop(params={"user": str(user), "loop_user": str(step.user)})
-        seen.add(step.user.pk)
-        steps.append(step)
-        if until_role and step.user.roles.filter(code=until_role).exists():
-            return steps
-        current = step.user
+    from platform_core.org.directory import DjangoOrgDirectory
+    from runtime.flows import OrgCycleDetected, ResolveContext, assignee_rule_registry
+    from runtime.flows.assignee_rules import MAX_CHAIN
+
+    spec: dict[str, Any] = {"rule": "manager_chain", "levels": min(levels or MAX_CHAIN, MAX_CHAIN)}
     if until_role:
+        spec["until_role"] = until_role
+    org = DjangoOrgDirectory()
+    try:
+        ids = assignee_rule_registry.get("manager_chain").resolve(
+            spec, None, ResolveContext(initiator_id=str(user.pk)), org, []
+        )
+    except OrgCycleDetected as exc:
+        raise ManagerLoop(params={"user": str(user), "chain": exc.params.get("chain", "")}) from None
+    if until_role and not ids:
         raise ManagerNotFound(ManagerNotFound.ROLE_NOT_FOUND, params={"user": str(user), "role": until_role})
+    by_id = User.objects.select_related("department").in_bulk([int(i) for i in ids])
+    steps: list[ChainStep] = []
+    below = user
+    for user_id in ids:
+        manager = by_id.get(int(user_id))
+        if manager is not None and manager.is_active:
+            reason = "direct_manager" if below.manager_id == manager.pk else "department_head"
+            steps.append(ChainStep(user=manager, department=manager.department, reason=reason))
+        below = manager or below
     if levels is not None and len(steps) < levels:
         raise ManagerNotFound(
             ManagerNotFound.CHAIN_SHORT, params={"user": str(user), "found": len(steps), "level": levels}
