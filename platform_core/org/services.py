@@ -15,7 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from platform_core.audit.services import RequestMeta, audit_record
-from platform_core.errors import ValidationFailed, gettext_noop
+from platform_core.errors import PermissionDenied, ValidationFailed, gettext_noop
 from platform_core.org.exceptions import (
     DepartmentMoveInvalid,
     DepartmentNotEmpty,
@@ -23,7 +23,7 @@ from platform_core.org.exceptions import (
     ManagerNotFound,
 )
 from platform_core.org.models import Department, Position, Role, User, UserGroup
-from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, require_permission
+from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, permissions_of, require_permission
 
 DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
 USER_FIELDS = (
@@ -31,6 +31,34 @@ USER_FIELDS = (
     "manager_id", "is_active", "language",
 )
 ROLE_FIELDS = ("code", "name", "name_en", "permissions", "data_scope", "data_scope_rule")
+
+
+class GrantNotAllowed(PermissionDenied):
+    code = "grant_not_allowed"
+    message = gettext_noop("You can only grant permissions you hold yourself, and cannot change your own roles.")
+
+
+class SuperuserProtected(PermissionDenied):
+    code = "superuser_protected"
+    message = gettext_noop("Only a superuser can change another superuser's password, roles or active flag.")
+
+
+def _check_grant(actor: Any, codes: set[str], system: bool) -> None:
+    # Holding org.manage must not be a path to every other permission.
+    if system or getattr(actor, "is_superuser", False):
+        return
+    if not codes <= set(permissions_of(actor)):
+        raise GrantNotAllowed(details={"permissions": sorted(codes - set(permissions_of(actor)))})
+
+
+def _check_roles_grant(actor: Any, roles: list[Role] | None, system: bool) -> None:
+    if roles:
+        _check_grant(actor, {code for role in roles for code in role.permissions}, system)
+
+
+def _check_target(actor: Any, target: User, system: bool) -> None:
+    if target.is_superuser and not system and not getattr(actor, "is_superuser", False):
+        raise SuperuserProtected()
 
 
 def _check(actor: Any, system: bool) -> None:
@@ -168,6 +196,7 @@ def user_create(
 ) -> User:
     """Create a user; without a password the account cannot log in until one is set."""
     _check(actor, system)
+    _check_roles_grant(actor, roles, system)
     unknown = set(fields) - set(USER_FIELDS) - {"department", "position", "manager"}
     if unknown:
         raise ValueError(f"not settable: {sorted(unknown)}")
@@ -193,6 +222,12 @@ def user_update(
 ) -> User:
     """Change a user's profile, place in the org, active flag or roles."""
     _check(actor, system)
+    if roles is not None:
+        if not system and getattr(actor, "pk", None) == user.pk:
+            raise GrantNotAllowed()
+        _check_roles_grant(actor, roles, system)
+    if roles is not None or "is_active" in changes:
+        _check_target(actor, user, system)
     unknown = set(changes) - set(USER_FIELDS) - {"department", "position", "manager"}
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
@@ -244,8 +279,10 @@ def user_set_password(*, actor: Any, user: User, password: str, meta: RequestMet
     """An org admin sets a user's password (validated like any new password)."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework.authtoken.models import Token
 
     require_permission(actor, ORG_MANAGE)
+    _check_target(actor, user, False)
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -253,6 +290,8 @@ def user_set_password(*, actor: Any, user: User, password: str, meta: RequestMet
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        # A reset is often a response to a leak: tokens issued under the old password die with it.
+        Token.objects.filter(user=user).delete()
         audit_record(
             actor=actor, action="user.password_set", target_type="user", target_id=user.pk,
             target_label=str(user), meta=meta,
@@ -283,6 +322,7 @@ def role_create(
     """Create a role (a permission bundle with a data scope)."""
     _check(actor, system)
     _check_permission_codes(fields.get("permissions", []))
+    _check_grant(actor, set(fields.get("permissions", [])), system)
     with transaction.atomic():
         role = Role.objects.create(code=code, name=name, **fields)
         audit_record(
@@ -299,6 +339,7 @@ def role_update(
     _check(actor, system)
     if "permissions" in changes:
         _check_permission_codes(changes["permissions"])
+        _check_grant(actor, set(changes["permissions"]), system)
     with transaction.atomic():
         locked = Role.objects.select_for_update().get(pk=role.pk)
         before = _snapshot(locked, ROLE_FIELDS)

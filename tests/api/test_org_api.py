@@ -185,3 +185,37 @@ def test_user_groups_are_managed_by_org_admins(api_as, people):
     event = AuditEvent.objects.get(action="group.update", target_id=str(group_id))
     assert event.before["members"] == sorted([people.finance_head.pk, people.accountant.pk])
     assert event.after["members"] == [people.gm.pk]
+
+
+def test_org_admin_cannot_escalate_privileges(api_as, people, org):
+    client = api_as(people.admin)  # holds org.manage and audit.read only
+    grab = client.post("/api/v1/roles/", {"code": "all", "name": "all",
+                                          "permissions": ["org.manage", "apps.publish"]}, format="json")
+    assert grab.status_code == 403 and grab.json()["error"]["code"] == "grant_not_allowed"
+    strong = org.role("strong", permissions=["apps.publish"])
+    mine = client.patch(f"/api/v1/users/{people.admin.pk}/", {"roles": [strong.pk]}, format="json")
+    assert mine.status_code == 403
+    theirs = client.patch(f"/api/v1/users/{people.requester.pk}/", {"roles": [strong.pk]}, format="json")
+    assert theirs.status_code == 403
+    root = org.user("root")
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    reset = client.patch(f"/api/v1/users/{root.pk}/", {"password": "Qb-new-pass-9"}, format="json")
+    assert reset.status_code == 403 and reset.json()["error"]["code"] == "superuser_protected"
+
+
+def test_refused_password_leaves_the_role_change_undone(api_as, people, org):
+    role = org.role("auditor", permissions=["audit.read"])
+    response = api_as(people.admin).patch(f"/api/v1/users/{people.requester.pk}/",
+                                          {"roles": [role.pk], "password": "12345678"}, format="json")
+    assert response.status_code == 400
+    assert not people.requester.roles.filter(code="auditor").exists()
+
+
+def test_admin_password_reset_revokes_tokens(api_as, people):
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=people.requester)
+    response = api_as(people.admin).patch(f"/api/v1/users/{people.requester.pk}/", {"password": "Qb-new-pass-9"},
+                                          format="json")
+    assert response.status_code == 200
+    assert not Token.objects.filter(user=people.requester).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, logout
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -157,9 +158,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         data = _write_kwargs(body.validated_data)
         password = data.pop("password", None)
-        user = services.user_update(actor=request.user, user=user, meta=_meta(request), **data)
-        if password:
-            services.user_set_password(actor=request.user, user=user, password=password, meta=_meta(request))
+        # One request, one transaction: a refused password must not leave the role change behind.
+        with transaction.atomic():
+            user = services.user_update(actor=request.user, user=user, meta=_meta(request), **data)
+            if password:
+                services.user_set_password(actor=request.user, user=user, password=password, meta=_meta(request))
         return Response(self.get_serializer(selectors.user_get(user.pk)).data)
 
     @extend_schema(
@@ -220,12 +223,14 @@ class DepartmentViewSet(viewsets.ModelViewSet):
         body = s.DepartmentWriteSerializer(dept, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        if "parent" in data:
-            parent = data.pop("parent")
-            if parent != dept.parent:
-                services.department_move(actor=request.user, department=dept, parent=parent, meta=_meta(request))
-        if data:
-            services.department_update(actor=request.user, department=dept, meta=_meta(request), **data)
+        with transaction.atomic():
+            if "parent" in data:
+                parent = data.pop("parent")
+                if parent != dept.parent:
+                    services.department_move(actor=request.user, department=dept, parent=parent,
+                                             meta=_meta(request))
+            if data:
+                services.department_update(actor=request.user, department=dept, meta=_meta(request), **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=dept.pk)).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
