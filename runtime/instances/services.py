@@ -465,3 +465,27 @@ def instance_comment(
     command = engine.Comment(actor=_uid(actor), comment=comment.strip()[:2000], request_id=request_id)
     return _instance_command(actor, instance_id, command, request_id=request_id, expected_version=None,
                              meta=meta)
+
+
+# --- system commands (timers, connector answers, subprocess ends) -----------------------------------
+
+SYSTEM_COMMANDS = (engine.Timeout, engine.ServiceCompleted, engine.DelayElapsed, engine.SubprocessCompleted)
+
+
+def instance_system_command(
+    *, instance_id: int, command: engine.Command, request_id: str | None = None, meta: RequestMeta | None = None,
+) -> ActResult:
+    """Run a command that no user issues (``actor="system"``) on an instance, in one transaction.
+
+    Used by background work (outbox delivery, timers). ``request_id`` makes a redelivery
+    idempotent exactly like a client retry: the first result is returned, nothing changes.
+    The audit event is attributed to no user (``actor=None``, label "system").
+    """
+    if not isinstance(command, SYSTEM_COMMANDS):
+        raise TypeError(f"{type(command).__name__} is not a system command")
+
+    def work() -> Instance:
+        instance = _lock(int(instance_id))
+        return _run(instance, command, actor=None, now=timezone.now(), meta=meta, request_id=request_id)
+
+    return _idempotent(None, request_id, command.type, work)
