@@ -67,8 +67,11 @@ test-services: $(VENV)/.deps-dev
 bench: $(VENV)/.deps-bench
 	@for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
+# Extract from every app (run at the root), then compile our catalogues only (not .venv's).
 messages: $(VENV)/.deps-dev
-	cd platform_core && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' \
+		--ignore='tests/*' --ignore='designer_ui/*'
+	cd platform_core && ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var/static

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "runtime.definitions",
     "runtime.instances",
     "templates_library",
+    "connectors",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body (CSRF, parsers); after the locale, so the 413 is translated.
+    "platform_core.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,6 +197,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- request size ----------------------------------------------------------------
+# The largest request body (bytes) any /api/ call accepts; bigger ones get 413
+# request_too_large (platform_core/api/middleware.py). It must stay above the app
+# import's own limit (runtime/definitions/portable.py MAX_IMPORT_BYTES = 3 MB, plus
+# 64 KiB for the multipart envelope) so a valid import is never refused before the
+# import can say what is wrong; tests/api/test_request_size.py checks that.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * 1024 * 1024))
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -57,12 +59,37 @@ def error_body(code: str, message: Any, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "details": details}}
 
 
+# Same msgid as the per-view body limits of the definitions API (one translation).
+TOO_LARGE = _("The request is too large (at most %(limit)s bytes are accepted).")
+
+
+def too_large_body(limit: int | None) -> dict[str, Any]:
+    """The 413 body: ``request_too_large`` with the limit in bytes."""
+    return error_body("request_too_large", TOO_LARGE % {"limit": limit}, {"limit_bytes": limit})
+
+
+def request_too_large_response(limit: int | None = None) -> JsonResponse:
+    """413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (outside DRF: the middleware, handler400)."""
+    if limit is None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return JsonResponse(too_large_body(limit), status=413, json_dumps_params={"ensure_ascii": False})
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF exception handler producing the platform's error shape for every exception."""
     if isinstance(exc, domain.PlatformError):
         set_rollback()
         body = exc.as_dict(translate=gettext)
         return Response({"error": body}, status=status_for(exc))
+    if isinstance(exc, RequestDataTooBig):
+        # Django's body-size check, met while a parser or authentication read the body.
+        set_rollback()
+        return Response(too_large_body(settings.DATA_UPLOAD_MAX_MEMORY_SIZE), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        # What Django answers with 400 outside DRF (too many fields, bad multipart, ...).
+        set_rollback()
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").warning("%s", exc)
+        return Response(error_body("bad_request", _("Bad request.")), status=400)
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -117,8 +144,10 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Any:
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> Any:
-    """400 outside DRF views: JSON under /api/."""
+    """400 outside DRF views: JSON under /api/ (413 for a body over the upload limit)."""
     if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return request_too_large_response()
         return _json(request, 400, "bad_request", _("Bad request."))
     from django.views.defaults import bad_request
 

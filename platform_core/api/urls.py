@@ -15,6 +15,7 @@ router.register("departments", org.DepartmentViewSet, basename="department")
 router.register("roles", org.RoleViewSet, basename="role")
 router.register("positions", org.PositionViewSet, basename="position")
 router.register("groups", org.UserGroupViewSet, basename="group")
+router.register("delegations", org.DelegationViewSet, basename="delegation")
 
 urlpatterns = [
     path("me/", org.MeView.as_view(), name="me"),

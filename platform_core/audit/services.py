@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from platform_core.audit.models import AuditChainHead, AuditEvent
+from platform_core.fastsql import Table
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,19 @@ def audit_record(
     after: dict[str, Any] | None = None,
     meta: RequestMeta | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event to the chain, inside the caller's transaction.
+
+    The head row is the chain's lock (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's
+    write transaction is already exclusive): appends are serialised, so no two events can
+    claim the same predecessor. Every engine step appends one event, so the three
+    statements are prepared ones (``platform_core.fastsql``), not ORM calls.
+    """
     meta = meta or RequestMeta()
-    with transaction.atomic():
-        # The head row is the chain's lock: appends are serialised, so no two
-        # events can claim the same predecessor.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    with transaction.atomic(savepoint=False):
+        head = _lock_head()
         actor_id = getattr(actor, "pk", None)
         event = AuditEvent(
-            seq=head.seq + 1,
+            seq=head[0] + 1,
             at=timezone.now(),
             actor_id=actor_id,
             actor_label=str(actor) if actor is not None else "system",
@@ -82,13 +87,30 @@ def audit_record(
             after=_jsonable(after),
             ip=meta.ip,
             user_agent=meta.user_agent,
-            prev_hash=head.hash,
+            prev_hash=head[1],
         )
-        event.hash = _digest(head.hash, _payload(event))
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        event.hash = _digest(head[1], _payload(event))
+        (event.pk,) = _events.insert(_EVENT_COLUMNS, [[getattr(event, name) for name in _EVENT_COLUMNS]],
+                                     returning_id=True)
+        _heads.update([1], ("seq", "hash"), (event.seq, event.hash))
     return event
+
+
+_EVENT_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "target_label",
+                  "before", "after", "ip", "user_agent", "prev_hash", "hash")
+_events = Table(AuditEvent)
+_heads = Table(AuditChainHead)
+
+
+def _lock_head() -> tuple[int, str]:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_heads.quoted} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        return head.seq, head.hash
+    return int(row[0]), str(row[1])
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -16,6 +16,8 @@ see later changes to the org. Ids are strings, as the protocol expects (``str(pk
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+from typing import Any
 
 from platform_core.org.models import Department, User
 from runtime.flows.org import DeptFacts, UserFacts
@@ -32,8 +34,16 @@ class DjangoOrgDirectory:
         self._by_role: dict[str, list[UserFacts]] = {}
         self._by_position: dict[str, list[UserFacts]] = {}
         self._usernames: dict[str, str] = {}
+        # Set by platform_core.org.revision for a shared snapshot: when it was read, and other
+        # org facts cached for the same revision (e.g. delegations).
+        self.loaded_at: datetime | None = None
+        self.extras: dict[str, Any] = {}
 
     # -- loading -----------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the org now (no-op when already loaded); every lookup calls it lazily."""
+        self._load()
+
     def _load(self) -> None:
         if self._loaded:
             return

@@ -7,6 +7,8 @@ by ``services.department_create`` / ``department_move``; nothing else writes the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,77 @@ class UserGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Delegation(models.Model):
+    """Out-of-office delegation (请假代理): while it runs, new tasks of ``user`` go to ``delegate``.
+
+    Active only while ``starts_at <= now < ends_at`` and not cancelled: it ends by itself.
+    ``app`` null means every app; an app-specific delegation wins over an all-apps one.
+    Only ``platform_core.org.delegations`` writes this table (it checks overlaps and cycles).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("away user"), on_delete=models.CASCADE, related_name="delegations"
+    )
+    delegate = models.ForeignKey(
+        User, verbose_name=_("delegate"), on_delete=models.CASCADE, related_name="delegations_received"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    # A string reference: runtime.definitions depends on org (AUTH_USER_MODEL), so this
+    # migration depends on definitions' first one and there is no cycle.
+    app = models.ForeignKey(
+        "definitions.App", verbose_name=_("app"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        indexes = [
+            models.Index(fields=["user", "-starts_at"], name="delegation_user_starts"),
+            # The engine's lookup: rows not cancelled whose window contains now.
+            models.Index(fields=["ends_at", "starts_at"], name="delegation_window",
+                         condition=models.Q(cancelled_at__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="delegation_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(delegate=models.F("user")),
+                                   name="delegation_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.delegate}"
+
+    def status_at(self, now: Any) -> str:
+        """``cancelled``, ``scheduled`` (not started), ``active`` or ``ended`` at ``now``."""
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if now < self.starts_at:
+            return "scheduled"
+        return "active" if now < self.ends_at else "ended"
+
+
+class OrgRevision(models.Model):
+    """One row whose token changes with every write to the org chart (see ``org/revision.py``).
+
+    The engine answers "who is the department head / who holds role X" from an in-memory
+    snapshot of the org that is reused while this token is unchanged, instead of reading
+    the whole org on every step. The token is random, never a counter: a rolled-back
+    transaction must not hand out a value that a cached snapshot already carries.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"org revision {self.token}"

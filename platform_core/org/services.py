@@ -24,6 +24,7 @@ from platform_core.org.exceptions import (
 )
 from platform_core.org.models import Department, Position, Role, User, UserGroup
 from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, permissions_of, require_permission
+from platform_core.org.revision import bump_org_revision
 
 DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
 USER_FIELDS = (
@@ -144,6 +145,7 @@ def department_move(
             depth=F("depth") + depth_delta,
         )
         Department.objects.filter(pk=dept.pk).update(parent=parent)
+        bump_org_revision()  # QuerySet.update sends no signals
         dept.refresh_from_db()
         audit_record(
             actor=actor, action="department.move", target_type="department", target_id=dept.pk,
@@ -190,6 +192,39 @@ def _check_manager(user: User, manager_id: int | None) -> None:
         current = User.objects.filter(pk=current).values_list("manager_id", flat=True).first()
 
 
+def mask_email(value: str) -> str:
+    """``li.na@example.com`` -> ``l***@example.com`` (the domain stays: it tells a work address apart)."""
+    local, at, domain = value.strip().rpartition("@")
+    if not at:
+        return mask_phone(value)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(value: str) -> str:
+    """``13812345678`` -> ``138****5678``; anything shorter than 7 characters is fully masked."""
+    text = value.strip()
+    return f"{text[:3]}****{text[-4:]}" if len(text) >= 7 else "****"
+
+
+# Personal contact data: audit readers (audit.read) are not the org admins who may see it,
+# so the log keeps a masked form, and "masked" names the fields shown that way (an update
+# event lists only changed fields, so a masked value there still says that it changed).
+AUDIT_MASKED_USER_FIELDS = {"email": mask_email, "phone": mask_phone}
+
+
+def _audit_user_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A user's audited before/after with contact data masked (empty values stay empty)."""
+    out = dict(values)
+    masked = []
+    for name, mask in AUDIT_MASKED_USER_FIELDS.items():
+        if out.get(name):
+            out[name] = mask(str(out[name]))
+            masked.append(name)
+    if masked:
+        out["masked"] = masked
+    return out
+
+
 def user_create(
     *, actor: Any, username: str, password: str | None = None, roles: list[Role] | None = None,
     system: bool = False, meta: RequestMeta | None = None, **fields: Any,
@@ -211,7 +246,8 @@ def user_create(
             user.roles.set(roles)
         audit_record(
             actor=actor, action="user.create", target_type="user", target_id=user.pk, target_label=str(user),
-            after=_snapshot(user, USER_FIELDS) | {"roles": sorted(r.code for r in roles or [])}, meta=meta,
+            after=_audit_user_values(_snapshot(user, USER_FIELDS) | {"roles": sorted(r.code for r in roles or [])}),
+            meta=meta,
         )
     return user
 
@@ -246,7 +282,7 @@ def user_update(
         if new:
             audit_record(
                 actor=actor, action="user.update", target_type="user", target_id=locked.pk,
-                target_label=str(locked), before=old, after=new, meta=meta,
+                target_label=str(locked), before=_audit_user_values(old), after=_audit_user_values(new), meta=meta,
             )
     return locked
 
@@ -316,13 +352,30 @@ def _check_permission_codes(codes: list[str]) -> None:
         raise RoleInvalid(params={"codes": ", ".join(unknown)}, details={"permissions": unknown})
 
 
+def _check_data_scope(scope: str, rule: Any) -> Any:
+    """The rule to store: required and checked for a custom scope, refused for any other (None when empty)."""
+    from platform_core.org.models import DataScope
+    from platform_core.org.scope_rules import check_scope_rule, scope_rule_error
+
+    empty = rule is None or rule == {} or rule == []
+    if scope == DataScope.CUSTOM:
+        if empty:
+            raise scope_rule_error("required")
+        check_scope_rule(rule)
+        return rule
+    if not empty:
+        raise scope_rule_error("unexpected")
+    return None
+
+
 def role_create(
     *, actor: Any, code: str, name: str, system: bool = False, meta: RequestMeta | None = None, **fields: Any
 ) -> Role:
-    """Create a role (a permission bundle with a data scope)."""
+    """Create a role (a permission bundle with a data scope; a custom scope needs a valid rule)."""
     _check(actor, system)
     _check_permission_codes(fields.get("permissions", []))
     _check_grant(actor, set(fields.get("permissions", [])), system)
+    fields["data_scope_rule"] = _check_data_scope(fields.get("data_scope", "own"), fields.get("data_scope_rule"))
     with transaction.atomic():
         role = Role.objects.create(code=code, name=name, **fields)
         audit_record(
@@ -335,7 +388,7 @@ def role_create(
 def role_update(
     *, actor: Any, role: Role, system: bool = False, meta: RequestMeta | None = None, **changes: Any
 ) -> Role:
-    """Change a role's name, permissions or data scope."""
+    """Change a role's name, permissions or data scope (leaving "custom" drops the rule)."""
     _check(actor, system)
     if "permissions" in changes:
         _check_permission_codes(changes["permissions"])
@@ -343,6 +396,11 @@ def role_update(
     with transaction.atomic():
         locked = Role.objects.select_for_update().get(pk=role.pk)
         before = _snapshot(locked, ROLE_FIELDS)
+        if "data_scope" in changes or "data_scope_rule" in changes:
+            scope = changes.get("data_scope", locked.data_scope)
+            # Switching to a standard scope without naming a rule clears the old one (audited below).
+            keep = locked.data_scope_rule if scope == "custom" else None
+            changes["data_scope_rule"] = _check_data_scope(scope, changes.get("data_scope_rule", keep))
         for key, value in changes.items():
             setattr(locked, key, value)
         locked.save()

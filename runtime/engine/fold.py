@@ -9,7 +9,6 @@ carry every id and value they set), so the fold needs no flow, org or clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from runtime.engine.errors import InvalidTransition
@@ -21,6 +20,7 @@ from runtime.engine.model import (
     Task,
     TaskStatus,
     Token,
+    evolve,
 )
 from runtime.flows.spec import FlowSpec
 
@@ -40,11 +40,11 @@ def _on(*types: str) -> Callable[[Handler], Handler]:
 
 
 def _tokens(state: InstanceState, token_id: str, **changes: Any) -> tuple[Token, ...]:
-    return tuple(replace(t, **changes) if t.id == token_id else t for t in state.tokens)
+    return tuple(evolve(t, changes) if t.id == token_id else t for t in state.tokens)
 
 
 def _task(state: InstanceState, task_id: str, **changes: Any) -> InstanceState:
-    return state.evolve(tasks=tuple(replace(t, **changes) if t.id == task_id else t for t in state.tasks))
+    return state.evolve(tasks=tuple(evolve(t, changes) if t.id == task_id else t for t in state.tasks))
 
 
 def _patched(state: InstanceState, patch: Mapping[str, Any] | None) -> Mapping[str, Any]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Status(StrEnum):
@@ -37,6 +37,9 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
 }
 
 
+_T = TypeVar("_T")
+
+
 class TaskStatus(StrEnum):
     """Task statuses; OPEN ones can still change."""
 
@@ -53,13 +56,45 @@ OPEN_TASK = frozenset({TaskStatus.PENDING, TaskStatus.SUSPENDED, TaskStatus.WAIT
 DECIDED_TASK = frozenset({TaskStatus.APPROVED, TaskStatus.DONE, TaskStatus.REJECTED})
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """Return a JSON-plain deep copy (tuples become lists)."""
+    if type(value) in _SCALARS:  # the common case first: immutable, nothing to copy
+        return value
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return copy.deepcopy(value)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def evolve(obj: _T, changes: Mapping[str, Any]) -> _T:
+    """``dataclasses.replace`` for the engine's frozen records, without re-running ``__init__``.
+
+    The fold copies a task, token or state for every event; ``replace`` builds keyword
+    arguments and calls the generated ``__init__`` each time, which was the engine's largest
+    single cost. These dataclasses have no ``__post_init__``, so copying the attribute dict
+    is equivalent. Unknown names are refused as ``replace`` would.
+    """
+    unknown = changes.keys() - set(_field_names(type(obj)))
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field(s) {sorted(unknown)}")
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 @dataclass(frozen=True)
@@ -89,12 +124,12 @@ class Task:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the task as plain JSON."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(self.__dict__)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Task:
         """Build a task from ``to_dict`` output."""
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        return cls(**{name: data[name] for name in _field_names(cls) if name in data})
 
 
 @dataclass(frozen=True)
@@ -232,7 +267,7 @@ class InstanceState:
 
     def evolve(self, **changes: Any) -> InstanceState:
         """Return a copy with ``changes`` (used by the fold only)."""
-        return replace(self, **changes)
+        return evolve(self, changes)
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,15 @@ def lookup(data: Any, path: str) -> Any:
     return value
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _json(value: Any) -> Any:
     # Rule results may hold Decimals or dates; events must stay plain JSON.
+    if type(value) in _SCALARS:
+        return value
+    if type(value) is dict:
+        return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -74,6 +74,13 @@ class Instance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # A child started by a subprocess node: the parent's node and token it answers when it ends
+    # (runtime.instances.outbox). ``parent_waits`` is the node's ``wait``.
+    parent = models.ForeignKey("self", verbose_name=_("parent request"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    parent_node_id = models.CharField(max_length=64, blank=True)
+    parent_token = models.CharField(max_length=16, blank=True)
+    parent_waits = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -149,7 +156,9 @@ class InstanceEvent(models.Model):
 class CommandReceipt(models.Model):
     """The stored result of a command sent with a client request id (idempotent retries)."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None for system commands (outbox deliveries, timers): their request ids are "outbox:<row id>".
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
     request_id = models.CharField(max_length=100)
     instance = models.ForeignKey(Instance, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     command = models.CharField(max_length=32)
@@ -158,7 +167,12 @@ class CommandReceipt(models.Model):
 
     class Meta:
         # Request ids are per actor (a client-generated UUID), not per instance: a submit has no instance yet.
-        constraints = [models.UniqueConstraint(fields=["actor", "request_id"], name="instances_receipt_unique")]
+        # NULLs are distinct in a unique index (SQLite and PostgreSQL), so system receipts get their own.
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "request_id"], name="instances_receipt_unique"),
+            models.UniqueConstraint(fields=["request_id"], condition=models.Q(actor__isnull=True),
+                                    name="instances_receipt_system_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_id}:{self.request_id}"
@@ -171,7 +185,13 @@ class OutboxStatus(models.TextChoices):
 
 
 class Outbox(models.Model):
-    """An engine effect to carry out after commit (delivery is not implemented yet)."""
+    """An engine effect to carry out after commit, or a child's answer to its parent.
+
+    ``runtime.instances.outbox.outbox_deliver`` claims due rows of the kinds it handles
+    (``call_connector``, ``start_subprocess``, ``subprocess_completed``): ``attempts`` counts
+    started deliveries and fences the result (only the holder of the latest attempt records
+    it); ``claimed_until`` is the lease after which a crashed worker's row is taken again.
+    """
 
     instance = models.ForeignKey(Instance, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32)
@@ -180,6 +200,8 @@ class Outbox(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.JSONField(null=True, blank=True)
     available_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

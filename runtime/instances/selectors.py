@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from platform_core.org.models import DataScope, Department
+from platform_core.org.scope_rules import ScopeRuleInvalid, compile_scope_rule
 from runtime.definitions.models import AppVersion
 from runtime.flows import FlowSpec, load_flow
 from runtime.flows.settings import field_rights
@@ -24,9 +26,12 @@ from runtime.instances.models import (
     TaskStatus,
 )
 
+logger = logging.getLogger("qiaoban.instances")
+
 BOXES = ("todo", "done", "started", "cc")
 HIDDEN = "hidden"
-# Wider scopes win when a user holds several roles (custom JSON-logic scopes are not evaluated yet: own).
+# Of the standard scopes the widest wins when a user holds several roles; custom JSON-logic
+# scopes (DataScope.CUSTOM, not ranked) are OR-ed on top (platform_core/org/scope_rules.py).
 SCOPE_RANK = {DataScope.OWN: 0, DataScope.DEPARTMENT: 1, DataScope.SUBTREE: 2, DataScope.ALL: 3}
 
 
@@ -61,11 +66,13 @@ def form_of(version: AppVersion) -> FormSpec:
 
 @dataclass(frozen=True)
 class ViewerScope:
-    """The widest data scope of a user's roles, with the department it is anchored on."""
+    """The widest standard data scope of a user's roles, its department anchor, and their custom rules."""
 
     scope: str
     department_id: int | None
     department_path: str
+    # One compiled filter per custom-scope role (roles whose stored rule no longer compiles add nothing).
+    custom: tuple[Q, ...] = ()
 
     @classmethod
     def of(cls, user: Any) -> ViewerScope:
@@ -74,31 +81,48 @@ class ViewerScope:
         if cached is not None:
             return cached
         scope = DataScope.OWN
+        custom: list[Q] = []
         if user.is_superuser:
             scope = DataScope.ALL
         else:
-            for value in user.roles.values_list("data_scope", flat=True):
-                if SCOPE_RANK.get(value, 0) > SCOPE_RANK[scope]:
+            for value, rule in user.roles.values_list("data_scope", "data_scope_rule"):
+                if value == DataScope.CUSTOM:
+                    compiled = _compile_custom(rule, user)
+                    if compiled is not None:
+                        custom.append(compiled)
+                elif SCOPE_RANK.get(value, 0) > SCOPE_RANK[scope]:
                     scope = DataScope(value)
         path = ""
         if scope == DataScope.SUBTREE and user.department_id is not None:
             path = Department.objects.filter(pk=user.department_id).values_list("path", flat=True).first() or ""
-        result = cls(str(scope), user.department_id, path)
+        result = cls(str(scope), user.department_id, path, tuple(custom) if scope != DataScope.ALL else ())
         user._qiaoban_instance_scope = result
         return result
 
 
+def _compile_custom(rule: Any, user: Any) -> Q | None:
+    # Rules are checked when the role is saved; one stored before that check (or one a later
+    # version no longer accepts) must not break every list: it grants nothing and is logged.
+    try:
+        return compile_scope_rule(rule, user=user)
+    except ScopeRuleInvalid as exc:
+        logger.warning("custom data scope rule ignored: %s", (exc.details or {}).get("reason"))
+        return None
+
+
 def visible_q(user: Any) -> Q:
-    """The filter of instances ``user`` may see: those they took part in, plus their roles' data scope."""
-    took_part = Exists(Participant.objects.filter(instance=OuterRef("pk"), user=user))
-    q = Q(took_part)
+    """The filter of instances ``user`` may see: those they took part in, their widest standard
+    data scope, and every custom-rule scope of their roles (a union)."""
     scope = ViewerScope.of(user)
     if scope.scope == DataScope.ALL:
         return Q()
+    q = Q(Exists(Participant.objects.filter(instance=OuterRef("pk"), user=user)))
     if scope.scope == DataScope.DEPARTMENT and scope.department_id is not None:
         q |= Q(initiator_department_id=scope.department_id)
     elif scope.scope == DataScope.SUBTREE and scope.department_path:
         q |= Q(initiator_department__path__startswith=scope.department_path)
+    for rule in scope.custom:
+        q |= rule
     return q
 
 

@@ -21,19 +21,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from platform_core.audit.services import RequestMeta, audit_record
 from platform_core.errors import PlatformError, ValidationFailed
-from platform_core.org.directory import DjangoOrgDirectory
+from platform_core.fastsql import Table
+from platform_core.org.delegations import delegate_lookup
+from platform_core.org.revision import REVISION_SQL, org_directory
 from runtime import engine
 from runtime.definitions.models import App, AppVersion
-from runtime.definitions.selectors import app_get_startable
+from runtime.definitions.selectors import app_can_start, app_get_startable
 from runtime.flows.settings import field_rights
 from runtime.forms import validate_submission
-from runtime.instances import selectors
+from runtime.instances import outbox, selectors
 from runtime.instances.exceptions import ActionInvalid, RequestIdReused, UrgeTooSoon, VersionConflict
 from runtime.instances.models import (
     CcRecord,
@@ -66,10 +68,13 @@ def _uid(user: Any) -> str:
     return str(user.pk)
 
 
-def _context(app: App, version: AppVersion, instance_id: int | None, now: datetime) -> engine.EngineContext:
+def _context(app_key: str, version: AppVersion, instance_id: int | None, now: datetime,
+             org_token: Any = None) -> engine.EngineContext:
+    org = org_directory(org_token) if org_token is not None else org_directory()
     return engine.EngineContext(
-        org=DjangoOrgDirectory(), now=now, form_fields=selectors.form_of(version), calendar=DEFAULT_CALENDAR,
-        app=app.key, flow_version=str(version.number), instance_id=str(instance_id) if instance_id else None,
+        org=org, now=now, form_fields=selectors.form_of(version), calendar=DEFAULT_CALENDAR,
+        app=app_key, flow_version=str(version.number), instance_id=str(instance_id) if instance_id else None,
+        delegate_for=delegate_lookup(now=now, directory=org),
     )
 
 
@@ -87,7 +92,45 @@ def _replayed(receipt: CommandReceipt) -> ActResult:
 
 
 def _lock(instance_id: int) -> Instance:
-    return Instance.objects.select_for_update(of=("self",)).select_related("app", "app_version").get(pk=instance_id)
+    """Lock and read the instance row, with its app version attached (cached: versions never change).
+
+    The same statement reads the version's publish time (the cache check) and the org
+    revision (``org_directory``), so a step starts with one query.
+    """
+    instance, (stamp, org_token) = _instances.get_with(int(instance_id), _LOCK_EXTRAS, for_update=True)
+    if instance is None:
+        raise Instance.DoesNotExist()
+    instance.app_version = _version(instance.app_version_id, stamp)
+    instance._org_token = org_token  # type: ignore[attr-defined]
+    return instance
+
+
+# Published versions are immutable: keep them (with their app's key, which never changes either)
+# per process. The publish time is checked on every use, because a rolled-back transaction or
+# a restored database can hand the same primary key to a different version.
+_versions: dict[int, tuple[Any, AppVersion, str]] = {}
+_version_table = Table(AppVersion)
+
+
+def _version(version_id: int, stamp: Any = None) -> AppVersion:
+    if stamp is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT published_at FROM {_version_table.quoted} WHERE id = %s", [version_id])
+            (stamp,) = cursor.fetchone()
+    cached = _versions.get(version_id)
+    if cached is None or cached[0] != stamp:
+        version = AppVersion.objects.select_related("app").get(pk=version_id)
+        if len(_versions) > 512:
+            _versions.clear()
+        cached = _versions[version_id] = (stamp, version, version.app.key)
+    return cached[1]
+
+
+def _app_key(version: AppVersion) -> str:
+    cached = _versions.get(version.pk)
+    if cached is not None and cached[1] is version:
+        return cached[2]
+    return version.app.key
 
 
 def _check_version(instance: Instance, expected_version: int | None) -> None:
@@ -113,14 +156,51 @@ def _title(app: App, actor: Any, now: datetime) -> str:
 
 
 # --- persistence --------------------------------------------------------------------------------
+#
+# Every step writes to six tables. These writes are prepared statements (platform_core.fastsql)
+# rather than ORM calls: the ORM's SQL compilation was most of a step's cost (tests/bench/
+# bench_engine.py). The projections are computed from the state before and after the step,
+# so nothing is read back: tasks whose engine record did not change are not touched, and
+# participants / cc rows are inserted only when someone new appears.
+
+_instances = Table(Instance)
+_events = Table(InstanceEvent)
+_tasks = Table(Task)
+_participants = Table(Participant)
+_cc = Table(CcRecord)
+_outbox = Table(Outbox)
+_receipts = Table(CommandReceipt)
+_LOCK_EXTRAS = (  # read with the locked instance row (see _lock)
+    f"(SELECT published_at FROM {_version_table.quoted} WHERE id = {_instances.quoted}.app_version_id)",
+    REVISION_SQL,
+)
+
+_INSTANCE_STEP_COLUMNS = ("state", "data", "status", "outcome", "urgent", "event_seq", "version", "updated_at",
+                          "completed_at")
+_EVENT_COLUMNS = ("instance_id", "seq", "type", "data", "actor_id", "actor_ref", "comment", "at", "request_id",
+                  "ip", "user_agent")
+_TASK_COLUMNS = ("instance_id", "engine_id", "node_id", "node_name", "assignee_id", "original_assignee_id", "status",
+                 "kind", "created_at", "completed_at", "due_at", "action", "comment")
+_OUTBOX_COLUMNS = ("instance_id", "kind", "payload", "status", "attempts", "available_at", "created_at")
+_RECEIPT_COLUMNS = ("actor_id", "request_id", "instance_id", "command", "result", "created_at")
+# engine Task attribute -> the Task row columns derived from it
+_TASK_ATTR_COLUMNS = (("node_id", ("node_id", "node_name")), ("assignee", ("assignee_id",)),
+                      ("original_assignee", ("original_assignee_id",)), ("status", ("status",)), ("kind", ("kind",)),
+                      ("due_at", ("due_at",)))
+REDACTED = "[hidden]"
+
 
 def _persist(
     instance: Instance, result: engine.StepResult, *, actor: Any, command: engine.Command, now: datetime,
-    meta: RequestMeta | None, request_id: str | None, before_data: Mapping[str, Any],
+    meta: RequestMeta | None, request_id: str | None, before: engine.InstanceState | None,
 ) -> None:
-    """Write one step: state, events, projections, outbox, receipt and audit (caller's transaction)."""
+    """Write one step: state, events, projections, outbox, receipt and audit (caller's transaction).
+
+    ``instance`` without a primary key is inserted (a submit); otherwise its row is updated.
+    """
     meta = meta or RequestMeta()
     state = result.state
+    before_data = dict(before.data) if before is not None else {}
     instance.state = state.to_dict()
     instance.data = dict(instance.state["data"])
     instance.status = str(state.status)
@@ -128,46 +208,91 @@ def _persist(
     instance.urgent = state.urgent
     instance.event_seq = state.seq
     instance.version += 1
+    instance.updated_at = now
     if state.status in (engine.Status.COMPLETED, engine.Status.WITHDRAWN) and instance.completed_at is None:
         instance.completed_at = now
-    instance.save()
+    if instance.pk is None:
+        instance.created_at = now
+        names = [f.attname for f in Instance._meta.concrete_fields if not f.primary_key]
+        (instance.pk,) = _instances.insert(names, [[getattr(instance, n) for n in names]], returning_id=True)
+        instance._state.adding = False
+        instance._state.db = "default"
+    else:
+        _instances.update([instance.pk], _INSTANCE_STEP_COLUMNS,
+                          [getattr(instance, n) for n in _INSTANCE_STEP_COLUMNS])
+    pk = instance.pk
 
-    InstanceEvent.objects.bulk_create([
-        InstanceEvent(
-            instance=instance, seq=e.seq, type=e.type, data=e.to_dict()["data"], actor_id=_user_id(e.actor),
-            actor_ref=str(e.actor or "")[:64], comment=e.comment or "", at=_parse_at(e.at, now),
-            request_id=(e.request_id or "")[:100], ip=meta.ip, user_agent=meta.user_agent,
-        )
+    _events.insert(_EVENT_COLUMNS, [
+        (pk, e.seq, e.type, e.to_dict()["data"], _user_id(e.actor), str(e.actor or "")[:64], e.comment or "",
+         _parse_at(e.at, now), (e.request_id or "")[:100], meta.ip, meta.user_agent)
         for e in result.events
     ])
-    _project_tasks(instance, state, result.events, now)
-    _project_people(instance, state, result.events, now)
+    flow = selectors.flow_of(instance.app_version)
+    _project_tasks(pk, flow, before, state, result.events, now)
+    _project_people(pk, before, state, result.events, now)
     if result.effects:
-        Outbox.objects.bulk_create([
-            Outbox(instance=instance, kind=effect.type, payload=engine.effect_to_dict(effect), available_at=now)
+        _outbox.insert(_OUTBOX_COLUMNS, [
+            (pk, effect.type, {**engine.effect_to_dict(effect), "instance_id": str(pk)}, "pending", 0, now, now)
             for effect in result.effects
         ])
     if request_id:
-        CommandReceipt.objects.create(
-            actor=actor, request_id=request_id, instance=instance, command=command.type,
-            result={"instance_id": instance.pk, "version": instance.version, "event_seq": instance.event_seq},
-        )
-    after_data = dict(instance.data)
+        _receipts.insert(_RECEIPT_COLUMNS, [(
+            getattr(actor, "pk", None), request_id, pk, command.type,
+            {"instance_id": pk, "version": instance.version, "event_seq": instance.event_seq}, now,
+        )])
+    after_data = instance.data
     changed = sorted(k for k in set(before_data) | set(after_data) if before_data.get(k) != after_data.get(k))
+    secret = _audit_hidden_fields(flow)
     audit_record(
-        actor=actor, action=f"instance.{command.type}", target_type="instance", target_id=instance.pk,
+        actor=actor, action=f"instance.{command.type}", target_type="instance", target_id=pk,
         target_label=instance.title,
-        before={"fields": {k: before_data.get(k) for k in changed}},
-        after={"fields": {k: after_data.get(k) for k in changed}, "status": instance.status,
-               "version": instance.version, "events": [e.type for e in result.events],
+        before={"fields": {k: (REDACTED if k in secret else before_data.get(k)) for k in changed}},
+        after={"fields": {k: (REDACTED if k in secret else after_data.get(k)) for k in changed},
+               "status": instance.status, "version": instance.version, "events": [e.type for e in result.events],
                "task_id": getattr(command, "task_id", None), "request_id": request_id},
         meta=meta,
     )
+    outbox.after_step(instance, result, now=now)
 
 
-def _project_tasks(instance: Instance, state: engine.InstanceState, events: Iterable[engine.Event],
-                   now: datetime) -> None:
-    """Rewrite the Task rows from the state (timestamps, action and comment from this step's events)."""
+_hidden_fields: dict[int, frozenset[str]] = {}
+
+
+def _audit_hidden_fields(flow: Any) -> frozenset[str]:
+    """Form fields (top-level names) hidden at some node: the audit log records that they changed, not the values.
+
+    The audit log is read by auditors who are not participants of every request; a value
+    the flow hides from people acting on the request must not reach them that way.
+    """
+    key = id(flow)
+    found = _hidden_fields.get(key)
+    if found is None:
+        names = set()
+        for node in flow.nodes:
+            for name, right in field_rights(node).items():
+                if right == selectors.HIDDEN:
+                    names.add(str(name).split(".", 1)[0])
+        if len(_hidden_fields) > 512:
+            _hidden_fields.clear()
+        found = _hidden_fields[key] = frozenset(names)
+    return found
+
+
+def _task_row(pk: int, flow: Any, t: engine.Task, created_at: datetime, decided: tuple[Any, str, str] | None,
+              now: datetime) -> dict[str, Any]:
+    completed_at, action, comment = decided if decided else (None, "", "")
+    return {
+        "instance_id": pk, "engine_id": t.id, "node_id": t.node_id,
+        "node_name": (flow.node(t.node_id).label if flow.has_node(t.node_id) else t.node_id)[:200],
+        "assignee_id": int(t.assignee), "original_assignee_id": _user_id(t.original_assignee),
+        "status": str(t.status), "kind": t.kind, "created_at": created_at, "completed_at": completed_at,
+        "due_at": _parse_at(t.due_at, now) if t.due_at else None, "action": action, "comment": comment,
+    }
+
+
+def _project_tasks(pk: int, flow: Any, before: engine.InstanceState | None, state: engine.InstanceState,
+                   events: Iterable[engine.Event], now: datetime) -> None:
+    """Bring the Task rows in line with the state: insert new tasks, update the ones this step changed."""
     created: dict[str, datetime] = {}
     decided: dict[str, tuple[datetime, str, str]] = {}
     for e in events:
@@ -180,69 +305,57 @@ def _project_tasks(instance: Instance, state: engine.InstanceState, events: Iter
         if e.type in DECISION_EVENTS:
             action = e.data.get("action") or DECISION_EVENTS[e.type]
             decided[task_id] = (at, str(action), e.comment or "")
-    flow = selectors.flow_of(instance.app_version)
-    existing = {t.engine_id: t for t in Task.objects.filter(instance=instance)}
-    new: list[Task] = []
-    changed: list[tuple[tuple[tuple[str, Any], ...], int]] = []
+    old = {t.id: t for t in before.tasks} if before is not None else {}
+    new_rows: list[tuple[Any, ...]] = []
+    # Most steps touch a few tasks, and those change the same way (a 或签 approval cancels
+    # its siblings with one status and time): one UPDATE per distinct change.
+    groups: dict[tuple[tuple[str, Any], ...], list[str]] = {}
     for t in state.tasks:
-        row = existing.get(t.id)
-        before: tuple[Any, ...] | None = None
-        if row is None:
-            row = Task(instance=instance, engine_id=t.id, created_at=created.get(t.id, now))
-            new.append(row)
-        else:
-            before = _task_projection(row)
-        row.node_id = t.node_id
-        row.node_name = (flow.node(t.node_id).label if flow.has_node(t.node_id) else t.node_id)[:200]
-        row.assignee_id = int(t.assignee)
-        row.original_assignee_id = _user_id(t.original_assignee)
-        row.status = str(t.status)
-        row.kind = t.kind
-        row.due_at = _parse_at(t.due_at, now) if t.due_at else None
+        previous = old.get(t.id)
+        if previous is None:
+            row = _task_row(pk, flow, t, created.get(t.id, now), decided.get(t.id), now)
+            new_rows.append(tuple(row[c] for c in _TASK_COLUMNS))
+            continue
+        if previous == t and t.id not in decided:
+            continue
+        row = _task_row(pk, flow, t, now, decided.get(t.id), now)
+        changes = [(column, row[column]) for attr, columns in _TASK_ATTR_COLUMNS
+                   if getattr(previous, attr) != getattr(t, attr) for column in columns]
         if t.id in decided:
-            row.completed_at, row.action, row.comment = decided[t.id]
-        if before is not None:
-            after = _task_projection(row)
-            diff = tuple((name, value) for name, old, value in zip(TASK_PROJECTED_FIELDS, before, after, strict=True)
-                         if old != value)
-            if diff:
-                changed.append((diff, row.pk))
-    if new:
-        Task.objects.bulk_create(new)
-    # Most steps touch a few tasks, and the ones they touch change the same way (a 或签
-    # approval cancels its siblings with one status and time): one plain UPDATE per
-    # distinct change. bulk_update's CASE-per-field over every row cost most of a step.
-    groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
-    for diff, pk in changed:
-        groups.setdefault(diff, []).append(pk)
-    for diff, pks in groups.items():
-        Task.objects.filter(pk__in=pks).update(**dict(diff))
+            changes += [("completed_at", row["completed_at"]), ("action", row["action"]),
+                        ("comment", row["comment"])]
+        if changes:  # other engine attributes (decided_by, visit, ...) have no column
+            groups.setdefault(tuple(changes), []).append(t.id)
+    _tasks.insert(_TASK_COLUMNS, new_rows)
+    for changes, engine_ids in groups.items():
+        _tasks.update_in(("instance_id", pk), "engine_id", engine_ids, [n for n, _ in changes],
+                         [v for _, v in changes])
 
 
-TASK_PROJECTED_FIELDS = ("node_id", "node_name", "assignee_id", "original_assignee_id", "status", "kind", "due_at",
-                         "completed_at", "action", "comment")
-
-
-def _task_projection(row: Task) -> tuple[Any, ...]:
-    return tuple(getattr(row, name) for name in TASK_PROJECTED_FIELDS)
-
-
-def _project_people(instance: Instance, state: engine.InstanceState, events: Iterable[engine.Event],
-                    now: datetime) -> None:
-    """Cc records from the state's cc list; participants from everyone named in the state or the events."""
+def _people(state: engine.InstanceState | None) -> set[int | None]:
+    if state is None:
+        return set()
     people = {_user_id(state.initiator)}
     for t in state.tasks:
-        people.update({_user_id(t.assignee), _user_id(t.original_assignee)})
-    cc = [(node_id or "", _user_id(user)) for node_id, user in state.cc]
-    people.update(user for _, user in cc)
+        people.add(_user_id(t.assignee))
+        if t.original_assignee:
+            people.add(_user_id(t.original_assignee))
+    people.update(_user_id(user) for _, user in state.cc)
+    return people
+
+
+def _project_people(pk: int, before: engine.InstanceState | None, state: engine.InstanceState,
+                    events: Iterable[engine.Event], now: datetime) -> None:
+    """Cc records for new cc entries; participants for everyone new in the state or the step's events."""
+    people = _people(state)
     people.update(_user_id(e.actor) for e in events)
+    people -= _people(before)
     people.discard(None)
-    if cc:
-        CcRecord.objects.bulk_create(
-            [CcRecord(instance=instance, user_id=user, node_id=node, created_at=now) for node, user in cc if user],
-            ignore_conflicts=True,
-        )
-    Participant.objects.bulk_create([Participant(instance=instance, user_id=u) for u in people], ignore_conflicts=True)
+    old_cc = set(before.cc) if before is not None else set()
+    cc = {(node_id or "", _user_id(user)) for node_id, user in state.cc if (node_id, user) not in old_cc}
+    rows = sorted((pk, user, node, now) for node, user in cc if user)
+    _cc.insert(("instance_id", "user_id", "node_id", "created_at"), rows, ignore_conflicts=True)
+    _participants.insert(("instance_id", "user_id"), sorted((pk, u) for u in people), ignore_conflicts=True)
 
 
 def _run(
@@ -251,10 +364,11 @@ def _run(
 ) -> Instance:
     """Step the locked instance with ``command`` and persist the result."""
     state = engine.InstanceState.from_dict(instance.state)
-    ctx = _context(instance.app, instance.app_version, instance.pk, now)
-    result = engine.step(selectors.flow_of(instance.app_version), state, command, ctx=ctx)
+    version = instance.app_version
+    ctx = _context(_app_key(version), version, instance.pk, now, getattr(instance, "_org_token", None))
+    result = engine.step(selectors.flow_of(version), state, command, ctx=ctx)
     _persist(instance, result, actor=actor, command=command, now=now, meta=meta, request_id=request_id,
-             before_data=dict(instance.data or {}))
+             before=state)
     return instance
 
 
@@ -280,14 +394,26 @@ def _idempotent(actor: Any, request_id: str | None, command_type: str, work: Any
 
 # --- submit ---------------------------------------------------------------------------------------
 
+def _startable(actor: Any, app_key: Any) -> tuple[App, AppVersion]:
+    """The app and its published version if the actor may start it (else app_get_startable's error).
+
+    The version comes from the per-process cache (``_version``), not from ``app_get``'s
+    join, which decodes the version's whole form, flow and dictionary documents again.
+    """
+    app = App.objects.filter(key=app_key).first() if isinstance(app_key, str) else None
+    if app is None or not app_can_start(actor, app):
+        app = app_get_startable(actor, app_key)  # raises the precise error
+    version = _version(app.published_version_id)
+    app.published_version = version
+    return app, version
+
+
 def instance_submit(
     *, actor: Any, app_key: str, data: Any, urgent: bool = False, picks: Mapping[str, Any] | None = None,
     request_id: str | None = None, meta: RequestMeta | None = None,
 ) -> ActResult:
     """Start a request of a published app the actor may start (AppDoesNotExist otherwise)."""
-    app = app_get_startable(actor, app_key)
-    version = app.published_version
-    assert version is not None  # app_get_startable guarantees it
+    app, version = _startable(actor, app_key)
     if not isinstance(data, Mapping):
         raise ValidationFailed(details={"data": "object expected"})
     spec = selectors.form_of(version)
@@ -305,14 +431,16 @@ def instance_submit(
                             request_id=request_id)
 
     def work() -> Instance:
-        instance = Instance.objects.create(
+        # The row is inserted by _persist with the step's outcome (the engine needs no id:
+        # effects get it stamped when they are stored).
+        instance = Instance(
             app=app, app_version=version, initiator=actor, initiator_department_id=actor.department_id,
             urgent=bool(urgent), title=_title(app, actor, now), data={}, state={},
         )
-        ctx = _context(app, version, instance.pk, now)
+        ctx = _context(app.key, version, None, now)
         result = engine.step(flow, None, command, ctx=ctx)
         _persist(instance, result, actor=actor, command=command, now=now, meta=meta, request_id=request_id,
-                 before_data={})
+                 before=None)
         return instance
 
     return _idempotent(actor, request_id, command.type, work)
@@ -368,7 +496,7 @@ def task_act(
     rest (``not_an_assignee`` 403, ``task_already_completed`` 409, ``field_not_editable`` 400).
     """
     payload = payload or {}
-    task = selectors.task_get_for(actor, task_id)
+    task = _task_for(actor, task_id)
     command = _task_command(actor, task, action, payload, request_id)
 
     def work() -> Instance:
@@ -377,6 +505,23 @@ def task_act(
         return _run(instance, command, actor=actor, now=timezone.now(), meta=meta, request_id=request_id)
 
     return _idempotent(actor, request_id, command.type, work)
+
+
+def _task_for(actor: Any, task_id: Any) -> Task:
+    """The task if ``actor`` may see its instance (``selectors.task_get_for``), cheaply for its assignee.
+
+    Whoever a task is (or was) assigned to took part in the request, so they may see it;
+    that is the common case (people act on their own tasks) and needs one primary-key read
+    instead of the data-scope query. Anyone else goes through the full visibility check.
+    """
+    try:
+        pk = int(task_id)
+    except (TypeError, ValueError):
+        return selectors.task_get_for(actor, task_id)
+    task = _tasks.get(pk)
+    if task is not None and actor.pk is not None and actor.pk in (task.assignee_id, task.original_assignee_id):
+        return task
+    return selectors.task_get_for(actor, pk)
 
 
 def tasks_batch_approve(
@@ -487,5 +632,54 @@ def instance_system_command(
     def work() -> Instance:
         instance = _lock(int(instance_id))
         return _run(instance, command, actor=None, now=timezone.now(), meta=meta, request_id=request_id)
+
+    return _idempotent(None, request_id, command.type, work)
+
+
+def instance_start_child(
+    *, parent_id: int, node_id: str, token: str, app_key: str, data: Any, wait: bool = True,
+    request_id: str | None = None, meta: RequestMeta | None = None,
+) -> ActResult:
+    """Start a subprocess node's child request (system start, used by the outbox).
+
+    The child is started for the parent's initiator without checking their start
+    permission (the published flow asked for it), on the child app's published version,
+    and remembers the parent's node and token so that its end answers the parent
+    (``outbox.after_step``). A missing, archived or unpublished app is AppDoesNotExist /
+    AppNotPublished; input that does not fit the child's form is ValidationFailed.
+    """
+    from runtime.definitions.exceptions import AppNotPublished
+    from runtime.definitions.selectors import app_get
+
+    parent = Instance.objects.select_related("initiator").get(pk=parent_id)
+    initiator = parent.initiator
+    app = app_get(app_key)
+    version = app.published_version
+    if version is None:
+        raise AppNotPublished()
+    if not isinstance(data, Mapping):
+        raise ValidationFailed(details={"data": "object expected"})
+    spec = selectors.form_of(version)
+    flow = selectors.flow_of(version)
+    now = timezone.now()
+    start_rights = dict(field_rights(flow.start)) if flow.start is not None else {}
+    validate_submission(
+        spec, dict(data), context={"initiator": {"id": _uid(initiator)}, "urgent": parent.urgent,
+                                   "now": now.isoformat()},
+        dictionary=version.dictionary_entries, field_rights=start_rights, actor=_uid(initiator),
+    )
+    command = engine.Submit(actor=_uid(initiator), form_data=dict(data), urgent=parent.urgent, request_id=request_id)
+
+    def work() -> Instance:
+        instance = Instance.objects.create(
+            app=app, app_version=version, initiator=initiator, initiator_department_id=initiator.department_id,
+            urgent=parent.urgent, title=_title(app, initiator, now), data={}, state={},
+            parent=parent, parent_node_id=node_id, parent_token=token, parent_waits=bool(wait),
+        )
+        ctx = _context(app.key, version, instance.pk, now)
+        result = engine.step(flow, None, command, ctx=ctx)
+        _persist(instance, result, actor=None, command=command, now=now, meta=meta, request_id=request_id,
+                 before=None)
+        return instance
 
     return _idempotent(None, request_id, command.type, work)

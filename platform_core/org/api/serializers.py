@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from platform_core.org.models import DataScope, Department, Position, Role, User, UserGroup
+from platform_core.org.models import DataScope, Delegation, Department, Position, Role, User, UserGroup
 from platform_core.org.permissions import ORG_MANAGE, PERMISSIONS, has_permission
+from runtime.definitions.models import App
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -182,3 +185,47 @@ class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128)
 
+
+
+# --- delegations (请假代理) ------------------------------------------------------------------
+
+class DelegationAppSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    """A delegation as its people and org admins see it; ``status`` is computed at read time."""
+
+    user = UserBriefSerializer(read_only=True)
+    delegate = UserBriefSerializer(read_only=True)
+    app = DelegationAppSerializer(read_only=True, allow_null=True, help_text="null: every app")
+    status = serializers.SerializerMethodField()
+    created_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Delegation
+        fields = ["id", "user", "delegate", "app", "starts_at", "ends_at", "reason", "status", "cancelled_at",
+                  "created_by", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["scheduled", "active", "ended", "cancelled"]))
+    def get_status(self, obj: Delegation) -> str:
+        return obj.status_at(timezone.now())
+
+
+class DelegationWriteSerializer(serializers.Serializer):
+    """Create a delegation: who is away (default: yourself), who acts, when, and for which app."""
+
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False,
+        help_text="The away user; default yourself (someone else needs org.manage).",
+    )
+    delegate = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    starts_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    ends_at = serializers.DateTimeField(help_text="Exclusive: the delegation ends by itself at this time.")
+    app = serializers.SlugRelatedField(
+        slug_field="key", queryset=App.objects.all(), required=False, allow_null=True,
+        help_text="App key; null or absent: every app.",
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

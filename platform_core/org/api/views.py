@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import authenticate, logout
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,9 +20,9 @@ from rest_framework.views import APIView
 
 from platform_core.audit.services import RequestMeta, audit_record
 from platform_core.errors import PlatformError, gettext_noop
-from platform_core.org import selectors, services
+from platform_core.org import delegations, selectors, services
 from platform_core.org.api import serializers as s
-from platform_core.org.models import Department, Position, Role, User, UserGroup
+from platform_core.org.models import Delegation, Department, Position, Role, User, UserGroup
 from platform_core.org.permissions import ORG_MANAGE, has_permission
 
 
@@ -327,3 +328,53 @@ class UserGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             members=data["members"] if "members" in data else list(group.members.all()),
             meta=_meta(self.request),
         )
+
+
+# --- delegations (请假代理) ------------------------------------------------------------------
+
+@extend_schema(parameters=[
+    OpenApiParameter("user", int, description="Delegations of this away user (others' need org.manage)"),
+    OpenApiParameter("active", bool, description="true: only delegations in force now"),
+])
+class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Out-of-office delegations: yours (as the away user or the delegate), or everyone's with ``org.manage``."""
+
+    serializer_class = s.DelegationSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Delegation]:
+        qs = delegations.delegation_list_for(self.request.user)
+        params = self.request.query_params
+        if params.get("user"):
+            qs = qs.filter(user_id=_int(params["user"], "user"))
+        if params.get("active") in {"true", "1"}:
+            now = timezone.now()
+            qs = qs.filter(cancelled_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+        return qs
+
+    def get_object(self) -> Delegation:
+        # Someone else's delegation is "not found", exactly like one that does not exist.
+        return delegations.delegation_get_for(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=s.DelegationWriteSerializer, responses={201: s.DelegationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.DelegationWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        delegation = delegations.delegation_create(
+            actor=request.user, user=data.get("user") or request.user, delegate=data["delegate"],
+            starts_at=data.get("starts_at") or timezone.now(), ends_at=data["ends_at"], app=data.get("app"),
+            reason=data.get("reason", ""), meta=_meta(request),
+        )
+        return Response(self.get_serializer(self._fresh(delegation.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.DelegationSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """End the delegation now; tasks already handed to the delegate stay with them."""
+        delegation = delegations.delegation_cancel(actor=request.user, delegation=self.get_object(),
+                                                   meta=_meta(request))
+        return Response(self.get_serializer(self._fresh(delegation.pk)).data)
+
+    def _fresh(self, pk: int) -> Delegation:
+        return delegations.delegation_get_for(self.request.user, pk)

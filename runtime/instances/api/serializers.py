@@ -145,7 +145,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     action = serializers.CharField(allow_null=True)
     comment = serializers.CharField(allow_null=True)
     duration_seconds = serializers.IntegerField(allow_null=True)
-    details = serializers.DictField()
+    details = serializers.DictField(help_text=_(
+        "Depends on the type: patched fields, assignee and gateway traces, ... A value read from a field "
+        "the viewer may not see is replaced by {\"hidden\": true}."))
 
 
 class InstanceDetailSerializer(InstanceListSerializer):
