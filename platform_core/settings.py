@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "platform_core.dictionary",
     "runtime.definitions",
     "runtime.instances",
+    "runtime.timers",
+    "runtime.notifications",
+    "platform_core.realtime",
     "templates_library",
     "connectors",
 ]
