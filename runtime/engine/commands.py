@@ -146,8 +146,9 @@ class SubprocessCompleted(Command):
     type: ClassVar[str] = "subprocess_completed"
     node_id: str
     token: str
-    outcome: str
+    outcome: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
+    error: Mapping[str, Any] | None = None  # the child could not be started: {"code", "message"}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -389,21 +389,25 @@ class Decider(Runner):
             raise self.fail(InvalidTransition, node_id, status=f"not waiting for {wait}")
         return token
 
+    def fail_node(self, event: str, token: Any, node: Any, error: Mapping[str, Any], default: str) -> None:
+        """An automated node failed for good: wait in error (admins told) or go on, per ``on_error``."""
+        code = str(error.get("code") or event)
+        message = str(error.get("message") or default)
+        go_on = node.config.get("on_error") == "continue"
+        self.emit(event, {"token_id": token.id, "node_id": node.id, "code": code, "message": message,
+                          "continue": go_on})
+        if go_on:
+            self.leave(self.state.token(token.id) or token, node)
+        else:
+            self.notify("error", [u.id for u in fallback_admins(node, self.ctx.org)], node_id=node.id)
+
     def do_service_completed(self, cmd: c.ServiceCompleted) -> None:
         """A connector answered: write mapped results, or fail (or continue, per on_error)."""
         self.require(*LIVE)
         token = self.waiting_token(cmd.node_id, cmd.token, "service")
         node = self.flow.node(cmd.node_id)
         if cmd.error is not None:
-            code = str(cmd.error.get("code") or "service_failed")
-            message = str(cmd.error.get("message") or "the connector call failed")
-            go_on = node.config.get("on_error") == "continue"
-            self.emit("service_failed", {"token_id": token.id, "node_id": node.id, "code": code,
-                                         "message": message, "continue": go_on})
-            if go_on:
-                self.leave(self.state.token(token.id) or token, node)
-            else:
-                self.notify("error", [u.id for u in fallback_admins(node, self.ctx.org)], node_id=node.id)
+            self.fail_node("service_failed", token, node, cmd.error, "the connector call failed")
             return
         output: Mapping[str, str] = node.config.get("output") or {}
         writes = {field: lookup(dict(cmd.result or {}), path) for field, path in output.items()}
@@ -422,6 +426,9 @@ class Decider(Runner):
         self.require(*LIVE)
         token = self.waiting_token(cmd.node_id, cmd.token, "subprocess")
         node = self.flow.node(cmd.node_id)
+        if cmd.error is not None:
+            self.fail_node("subprocess_failed", token, node, cmd.error, "the child request could not be started")
+            return
         output: Mapping[str, str] = node.config.get("output") or {}
         writes = {field: lookup(dict(cmd.data), path) for field, path in output.items()}
         self.emit("subprocess_completed", {"token_id": token.id, "node_id": node.id, "outcome": cmd.outcome,

@@ -193,7 +193,7 @@ def _results(state: InstanceState, data: Mapping[str, Any]) -> InstanceState:
     return state.evolve(tokens=_tokens(state, data["token_id"], wait=None))
 
 
-@_on("service_failed")
+@_on("service_failed", "subprocess_failed")
 def _service_failed(state: InstanceState, data: Mapping[str, Any]) -> InstanceState:
     if data.get("continue"):
         return state.evolve(tokens=_tokens(state, data["token_id"], wait=None))

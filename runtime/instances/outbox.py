@@ -214,8 +214,12 @@ def _failure_answer(row: Outbox, exc: PlatformError) -> engine.Command | None:
         return engine.ServiceCompleted(actor=engine.SYSTEM, node_id=str(payload["node_id"]),
                                        token=str(payload["token_id"]),
                                        error={"code": exc.code, "message": exc.formatted()})
-    # A child that could not be started (or could not answer) has no failure command in the
-    # engine yet (SubprocessCompleted carries no error): the row stays failed with its reason.
+    if row.kind == "start_subprocess" and payload.get("node_id") and payload.get("token_id"):
+        # The child could not be started: the parent's node fails (error state, admins told, an
+        # admin Retry starts it again) or goes on, per the node's on_error.
+        return engine.SubprocessCompleted(actor=engine.SYSTEM, node_id=str(payload["node_id"]),
+                                          token=str(payload["token_id"]),
+                                          error={"code": exc.code, "message": exc.formatted()})
     return None
 
 

@@ -179,10 +179,13 @@ def test_missing_child_app_fails_the_start_without_retrying(people, publisher):
     assert (row.status, row.last_error["code"]) == ("failed", "app_not_found")
     assert not Instance.objects.filter(parent=parent).exists()
     assert outbox_deliver(now=timezone.now() + timedelta(days=1)).claimed == 0
-    # The engine has no failure answer for a subprocess node yet: the parent keeps waiting
-    # (docs/instances.md, known limits); the failed row carries the reason.
+    # The parent's subprocess node fails: the request is in error with the reason, and the
+    # node's fallback admins are told (an admin Retry of the node starts the child again).
     parent.refresh_from_db()
-    assert parent.state["tokens"][0]["wait"] == "subprocess"
+    assert parent.status == "error"
+    token = parent.state["tokens"][0]
+    assert (token["wait"], token["issue"]["code"]) == ("error", "app_not_found")
+    assert InstanceEvent.objects.filter(instance=parent, type="subprocess_failed").exists()
 
 
 def test_unpublished_child_app_and_invalid_input_are_refused(people, publisher):
