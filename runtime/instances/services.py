@@ -29,6 +29,7 @@ from platform_core.audit.services import RequestMeta, audit_record
 from platform_core.errors import PlatformError, ValidationFailed
 from platform_core.fastsql import Table
 from platform_core.org.delegations import delegate_lookup
+from platform_core.org.permissions import APPS_PUBLISH, require_permission
 from platform_core.org.revision import REVISION_SQL, org_directory
 from runtime import engine
 from runtime.definitions.models import App, AppVersion
@@ -611,6 +612,36 @@ def instance_comment(
     return _instance_command(actor, instance_id, command, request_id=request_id, expected_version=None,
                              meta=meta)
 
+
+
+def instance_cc(
+    *, actor: Any, instance_id: Any, users: Any, comment: str | None = None, request_id: str | None = None,
+    meta: RequestMeta | None = None,
+) -> ActResult:
+    """Copy the request to people (抄送): the initiator or anyone with a task on it (the engine checks)."""
+    command = engine.Cc(actor=_uid(actor), users=_str_list(users, "users"), comment=(comment or "").strip() or None,
+                        request_id=request_id)
+    return _instance_command(actor, instance_id, command, request_id=request_id, expected_version=None, meta=meta)
+
+
+def instance_retry(
+    *, actor: Any, instance_id: Any, node_id: str, form_patch: Mapping[str, Any] | None = None,
+    comment: str | None = None, request_id: str | None = None, expected_version: int | None = None,
+    meta: RequestMeta | None = None,
+) -> ActResult:
+    """Administrator intervention: run a blocked or failed node again, optionally correcting form data.
+
+    Needs the ``apps.publish`` permission (process administrators) and a data scope that
+    shows the request. The audit event (``instance.retry``) records the corrected fields'
+    before and after values like every step.
+    """
+    require_permission(actor, APPS_PUBLISH)
+    if form_patch is not None and not isinstance(form_patch, Mapping):
+        raise ActionInvalid(params={"reason": "“form_patch” must be an object"}, details={"field": "form_patch"})
+    command = engine.Retry(actor=_uid(actor), node_id=str(node_id), form_patch=dict(form_patch) if form_patch else None,
+                           comment=(comment or "").strip() or None, request_id=request_id)
+    return _instance_command(actor, instance_id, command, request_id=request_id, expected_version=expected_version,
+                             meta=meta)
 
 # --- system commands (timers, connector answers, subprocess ends) -----------------------------------
 

@@ -50,6 +50,17 @@ class CommentSerializer(serializers.Serializer):
     request_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
+class CcSerializer(serializers.Serializer):
+    users = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1, max_length=100)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    request_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class RetrySerializer(InstanceCommandSerializer):
+    node_id = serializers.CharField(max_length=64)
+    form_patch = serializers.DictField(required=False)
+
+
 class ResubmitSerializer(InstanceCommandSerializer):
     data = serializers.JSONField(help_text=_("The edited form data."))
 

@@ -116,6 +116,26 @@ class InstanceViewSet(viewsets.GenericViewSet):
                                            request_id=data.get("request_id") or None, meta=_meta(request))
         return _detail(request, result.instance)
 
+    @extend_schema(request=s.CcSerializer, responses=s.InstanceDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cc(self, request: Request, pk: str) -> Response:
+        data = _valid(s.CcSerializer, request)
+        result = services.instance_cc(actor=request.user, instance_id=pk, users=data["users"],
+                                      comment=data.get("comment"), request_id=data.get("request_id") or None,
+                                      meta=_meta(request))
+        return _detail(request, result.instance)
+
+    @extend_schema(request=s.RetrySerializer, responses=s.InstanceDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str) -> Response:
+        data = _valid(s.RetrySerializer, request)
+        result = services.instance_retry(
+            actor=request.user, instance_id=pk, node_id=data["node_id"], form_patch=data.get("form_patch"),
+            comment=data.get("comment"), request_id=data.get("request_id") or None,
+            expected_version=data.get("expected_version"), meta=_meta(request),
+        )
+        return _detail(request, result.instance)
+
 
 class TaskViewSet(viewsets.GenericViewSet):
     """Tasks (待办): act on one, or approve several."""
