@@ -42,10 +42,13 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py install_templates
 
+# `manage.py serve` supervises daphne and the background runner (outbox, timers, digests) as
+# child processes: Ctrl-C or SIGTERM stops both (docs/background.md); --follow-parent also
+# stops them when only make's pid gets SIGINT (make does not pass SIGINT on to its recipe).
 run: $(VENV)/.deps-run ui demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Qiaoban is starting on http://$(HOST):$(PORT)/  (API docs: /api/docs/; Ctrl-C stops)"
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) platform_core.asgi:application
+	$(PY) manage.py serve --host $(HOST) --port $(PORT) --follow-parent
 
 lint: $(VENV)/.deps-dev
 	$(VENV)/bin/ruff check .

@@ -19,3 +19,10 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+if os.environ.get("QIAOBAN_BACKGROUND_IN_PROCESS") == "1":
+    # The embedded profile (manage.py serve without REDIS_URL): background jobs in this process,
+    # so their websocket events reach the sockets it serves (in-memory channel layer).
+    from platform_core.background.runner import start_in_thread  # noqa: E402
+
+    start_in_thread()

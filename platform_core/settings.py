@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "platform_core.realtime",
     "templates_library",
     "connectors",
+    "platform_core.background",
 ]
 
 MIDDLEWARE = [
@@ -264,4 +265,61 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
     },
+}
+
+# --- notifications: e-mail and links (runtime/notifications) ---------------------
+# Console-safe default: without EMAIL_HOST mails are printed, not sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Qiaoban <noreply@localhost>")
+# Links in notifications: SITE_URL + /instances/<id>
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- background work (docs/background.md) -------------------------------------------
+# Seconds between runs of the periodic jobs (platform_core/background/jobs.py), read by both
+# the embedded runner (`manage.py run_background`, started by `make run`) and Celery beat.
+BACKGROUND_INTERVALS = {
+    "deliver_outbox": float(os.environ.get("BACKGROUND_OUTBOX_INTERVAL", "5")),
+    "fire_timers": float(os.environ.get("BACKGROUND_TIMERS_INTERVAL", "15")),
+    "send_digests": float(os.environ.get("BACKGROUND_DIGESTS_INTERVAL", "60")),
+}
+# Celery (scale-out only): the broker is Redis; nothing connects until a worker or beat
+# starts or a task is sent, so the embedded profile needs none of this.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Results are off (the beat-driven jobs' counts are logged by the worker); set a Redis URL to keep them.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
+CELERY_RESULT_EXPIRES = timedelta(hours=1)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "qiaoban")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+# Acknowledge after the run, one message at a time: a worker that dies mid-run leaves the
+# message for another (the jobs are safe to repeat: claims use leases).
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Within the outbox lease (5 min), so a killed run's rows are taken again, not twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "280"))
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Each tick expires after one interval: a backlog behind a busy worker is dropped, not run in a burst.
+CELERY_BEAT_SCHEDULE = {
+    name.replace("_", "-"): {
+        "task": f"qiaoban.{name}",
+        "schedule": seconds,
+        "options": {"expires": seconds},
+    }
+    for name, seconds in BACKGROUND_INTERVALS.items()
 }

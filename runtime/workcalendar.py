@@ -11,7 +11,7 @@ Monday–Friday. Timers ("escalate after 3 working days") and the rule operators
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from chinese_calendar import constants as _cn
@@ -36,7 +36,7 @@ def _as_date(value: date | str) -> date:
 class WorkCalendar:
     """Chinese statutory calendar plus company overrides and working hours (immutable)."""
 
-    __slots__ = ("_extra_holidays", "_extra_workdays", "_statutory", "work_end", "work_start")
+    __slots__ = ("_extra_holidays", "_extra_workdays", "_statutory", "work_end", "work_start", "zone")
 
     def __init__(
         self,
@@ -46,6 +46,7 @@ class WorkCalendar:
         work_start: time = time(9, 0),
         work_end: time = time(18, 0),
         statutory: bool = True,
+        zone: tzinfo | None = None,
     ) -> None:
         holidays = frozenset(_as_date(d) for d in extra_holidays)
         workdays = frozenset(_as_date(d) for d in extra_workdays)
@@ -58,6 +59,9 @@ class WorkCalendar:
         self._statutory = statutory
         self.work_start = work_start
         self.work_end = work_end
+        # The company's time zone: an aware datetime is judged by its date there (a step's clock
+        # is UTC, and 07:00 in Beijing is the previous day in UTC). None: as given.
+        self.zone = zone
 
     def __repr__(self) -> str:
         return (
@@ -76,10 +80,15 @@ class WorkCalendar:
         """Company working days (e.g. a Saturday) added on top of the statutory ones."""
         return self._extra_workdays
 
+    def _local(self, moment: D) -> D:
+        if self.zone is not None and isinstance(moment, datetime) and moment.tzinfo is not None:
+            return moment.astimezone(self.zone)  # type: ignore[return-value]
+        return moment
+
     def is_workday(self, day: date) -> bool:
-        """Whether ``day`` (a date or a datetime's date) is a working day."""
+        """Whether ``day`` (a date or a datetime's date, in ``zone`` when set) is a working day."""
         if isinstance(day, datetime):
-            day = day.date()
+            day = self._local(day).date()
         # Company overrides win over the statutory calendar, which wins over weekends.
         if day in self._extra_workdays:
             return True
@@ -102,7 +111,7 @@ class WorkCalendar:
         ``start`` itself is never counted; a datetime keeps its time of day and offset.
         """
         step = timedelta(days=1 if n > 0 else -1)
-        current = start
+        current = self._local(start)
         remaining = abs(n)
         while remaining:
             current = current + step  # type: ignore[assignment]
@@ -124,7 +133,7 @@ class WorkCalendar:
 
     def next_workday(self, day: D) -> D:
         """``day`` itself when it is a working day, else the next working day (time kept)."""
-        current = day
+        current = self._local(day)
         while not self.is_workday(current):
             current = current + timedelta(days=1)  # type: ignore[assignment]
         return current
@@ -138,7 +147,7 @@ class WorkCalendar:
         if hours < 0:
             raise ValueError("hours must not be negative")
         remaining = timedelta(hours=hours)
-        current = start
+        current = self._local(start)
         if not remaining:
             return current
         while True:

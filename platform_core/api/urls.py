@@ -27,4 +27,6 @@ urlpatterns = [
     path("", include("runtime.definitions.api.urls")),
     path("", include("runtime.instances.api.urls")),
     path("", include("platform_core.audit.api.urls")),
+    path("", include("runtime.notifications.api.urls")),
+    path("", include("runtime.timers.api.urls")),
 ]

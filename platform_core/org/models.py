@@ -108,6 +108,10 @@ class User(AbstractUser):
         "self", verbose_name=_("direct manager"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="reports",
     )
+    # 备选人: who an auto_transfer timer hands this user's overdue tasks to.
+    backup = models.ForeignKey(
+        "self", verbose_name=_("backup"), null=True, blank=True, on_delete=models.SET_NULL, related_name="backup_for",
+    )
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
     language = models.CharField(_("language"), max_length=10, blank=True)
 

@@ -19,7 +19,7 @@ def department_get(department_id: int | str) -> Department:
 def user_get(user_id: int | str) -> User:
     """Return a user by id or raise UserDoesNotExist."""
     try:
-        return User.objects.select_related("department", "position", "manager").get(pk=user_id)
+        return User.objects.select_related("department", "position", "manager", "backup").get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError):
         raise UserDoesNotExist() from None
 
@@ -51,7 +51,7 @@ def department_member_ids(department: Department, *, subtree: bool = False) -> Q
 
 def user_list() -> QuerySet[User]:
     """Users with the relations list endpoints show, fetched without N+1 queries."""
-    return User.objects.select_related("department", "position", "manager").prefetch_related("roles")
+    return User.objects.select_related("department", "position", "manager", "backup").prefetch_related("roles")
 
 
 def user_search(term: str) -> Q:

@@ -29,7 +29,7 @@ from platform_core.org.revision import bump_org_revision
 DEPARTMENT_FIELDS = ("name", "name_en", "code", "order", "is_active", "head_id", "deputy_id")
 USER_FIELDS = (
     "username", "display_name", "employee_no", "email", "phone", "department_id", "position_id",
-    "manager_id", "is_active", "language",
+    "manager_id", "is_active", "language", "backup_id",
 )
 ROLE_FIELDS = ("code", "name", "name_en", "permissions", "data_scope", "data_scope_rule")
 
@@ -192,6 +192,20 @@ def _check_manager(user: User, manager_id: int | None) -> None:
         current = User.objects.filter(pk=current).values_list("manager_id", flat=True).first()
 
 
+class BackupInvalid(ValidationFailed):
+    code = "backup_invalid"
+    message = gettext_noop("A backup must be another active user.")
+
+
+def _check_backup(user: User) -> None:
+    # Not the user themselves (a task cannot be handed to its own assignee), and someone who can act.
+    backup_id = user.backup_id
+    if backup_id is None:
+        return
+    if backup_id == user.pk or not User.objects.filter(pk=backup_id, is_active=True).exists():
+        raise BackupInvalid(details={"backup": "another active user"})
+
+
 def mask_email(value: str) -> str:
     """``li.na@example.com`` -> ``l***@example.com`` (the domain stays: it tells a work address apart)."""
     local, at, domain = value.strip().rpartition("@")
@@ -232,11 +246,12 @@ def user_create(
     """Create a user; without a password the account cannot log in until one is set."""
     _check(actor, system)
     _check_roles_grant(actor, roles, system)
-    unknown = set(fields) - set(USER_FIELDS) - {"department", "position", "manager"}
+    unknown = set(fields) - set(USER_FIELDS) - {"department", "position", "manager", "backup"}
     if unknown:
         raise ValueError(f"not settable: {sorted(unknown)}")
     with transaction.atomic():
         user = User(username=username, **fields)
+        _check_backup(user)
         if password:
             user.set_password(password)
         else:
@@ -264,7 +279,7 @@ def user_update(
         _check_roles_grant(actor, roles, system)
     if roles is not None or "is_active" in changes:
         _check_target(actor, user, system)
-    unknown = set(changes) - set(USER_FIELDS) - {"department", "position", "manager"}
+    unknown = set(changes) - set(USER_FIELDS) - {"department", "position", "manager", "backup"}
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     with transaction.atomic():
@@ -274,6 +289,8 @@ def user_update(
             setattr(locked, key, value)
         if "manager" in changes or "manager_id" in changes:
             _check_manager(locked, locked.manager_id)
+        if "backup" in changes or "backup_id" in changes:
+            _check_backup(locked)
         locked.save()
         if roles is not None:
             locked.roles.set(roles)

@@ -44,6 +44,7 @@ from connectors.services import connector_call
 from platform_core.errors import PlatformError, gettext_noop
 from runtime import engine
 from runtime.instances.models import Instance, InstanceStatus, Outbox, OutboxStatus
+from runtime.notifications.delivery import deliver_notify_row
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,7 @@ HANDLERS: dict[str, Callable[[Outbox, datetime], str]] = {
     "call_connector": _deliver_connector_call,
     "start_subprocess": _deliver_start_subprocess,
     SUBPROCESS_COMPLETED: _deliver_subprocess_completed,
+    "notify": deliver_notify_row,  # in-app notifications, then e-mail and IM robots (runtime.notifications)
 }
 
 

@@ -31,6 +31,7 @@ from platform_core.fastsql import Table
 from platform_core.org.delegations import delegate_lookup
 from platform_core.org.permissions import APPS_PUBLISH, require_permission
 from platform_core.org.revision import REVISION_SQL, org_directory
+from platform_core.realtime.publish import instance_changed as realtime_instance_changed
 from runtime import engine
 from runtime.definitions.models import App, AppVersion
 from runtime.definitions.selectors import app_can_start, app_get_startable
@@ -47,7 +48,7 @@ from runtime.instances.models import (
     Participant,
     Task,
 )
-from runtime.workcalendar import DEFAULT_CALENDAR
+from runtime.timers.services import backup_lookup, company_calendar, timers_store
 
 URGE_INTERVAL = timedelta(minutes=10)
 TASK_ACTIONS = ("approve", "reject", "return", "transfer", "add_signer", "remove_signer", "comment")
@@ -73,9 +74,9 @@ def _context(app_key: str, version: AppVersion, instance_id: int | None, now: da
              org_token: Any = None) -> engine.EngineContext:
     org = org_directory(org_token) if org_token is not None else org_directory()
     return engine.EngineContext(
-        org=org, now=now, form_fields=selectors.form_of(version), calendar=DEFAULT_CALENDAR,
+        org=org, now=now, form_fields=selectors.form_of(version), calendar=company_calendar(org),
         app=app_key, flow_version=str(version.number), instance_id=str(instance_id) if instance_id else None,
-        delegate_for=delegate_lookup(now=now, directory=org),
+        delegate_for=delegate_lookup(now=now, directory=org), backup_for=backup_lookup(org),
     )
 
 
@@ -189,6 +190,7 @@ _TASK_ATTR_COLUMNS = (("node_id", ("node_id", "node_name")), ("assignee", ("assi
                       ("original_assignee", ("original_assignee_id",)), ("status", ("status",)), ("kind", ("kind",)),
                       ("due_at", ("due_at",)))
 REDACTED = "[hidden]"
+_TIMER_EFFECTS = ("schedule_timer", "cancel_timers")
 
 
 def _persist(
@@ -231,11 +233,14 @@ def _persist(
     flow = selectors.flow_of(instance.app_version)
     _project_tasks(pk, flow, before, state, result.events, now)
     _project_people(pk, before, state, result.events, now)
-    if result.effects:
-        _outbox.insert(_OUTBOX_COLUMNS, [
-            (pk, effect.type, {**engine.effect_to_dict(effect), "instance_id": str(pk)}, "pending", 0, now, now)
-            for effect in result.effects
-        ])
+    # Timers go to their own table (runtime.timers); everything else is delivered from the outbox.
+    timer_effects = [e for e in result.effects if e.type in _TIMER_EFFECTS]
+    if timer_effects:
+        timers_store(pk, timer_effects, now, flow=flow, state=state)
+    _outbox.insert(_OUTBOX_COLUMNS, [
+        (pk, effect.type, {**engine.effect_to_dict(effect), "instance_id": str(pk)}, "pending", 0, now, now)
+        for effect in result.effects if effect.type not in _TIMER_EFFECTS
+    ])
     if request_id:
         _receipts.insert(_RECEIPT_COLUMNS, [(
             getattr(actor, "pk", None), request_id, pk, command.type,
@@ -254,6 +259,7 @@ def _persist(
         meta=meta,
     )
     outbox.after_step(instance, result, now=now)
+    realtime_instance_changed(pk, instance.status, instance.version, before, state)  # after commit, no queries
 
 
 _hidden_fields: dict[int, frozenset[str]] = {}

@@ -57,13 +57,14 @@ class UserSerializer(serializers.ModelSerializer):
     department = DepartmentBriefSerializer(read_only=True)
     position = PositionSerializer(read_only=True)
     manager = UserBriefSerializer(read_only=True)
+    backup = UserBriefSerializer(read_only=True)
     roles = RoleBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = User
         fields = [
             "id", "username", "name", "display_name", "employee_no", "email", "phone", "department",
-            "position", "manager", "roles", "is_active", "language",
+            "position", "manager", "backup", "roles", "is_active", "language",
         ]
 
     def to_representation(self, instance: User) -> dict[str, Any]:
@@ -87,9 +88,17 @@ class UserWriteSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all(), required=False, allow_null=True)
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    # 备选人 for auto-transfer timers: another active user (checked again by the service)
+    backup = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                allow_null=True)
     roles = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), many=True, required=False)
     is_active = serializers.BooleanField(required=False)
     language = serializers.ChoiceField(choices=["", "zh-hans", "en"], required=False)
+
+    def validate_backup(self, value: User | None) -> User | None:
+        if value is not None and self.instance is not None and value.pk == self.instance.pk:
+            raise serializers.ValidationError(_("A user cannot be their own backup."))
+        return value
 
     def validate_username(self, value: str) -> str:
         qs = User.objects.filter(username=value)

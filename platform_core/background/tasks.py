@@ -1,0 +1,33 @@
+"""Celery tasks of the periodic jobs (scale-out); beat sends them (settings.CELERY_BEAT_SCHEDULE).
+
+Each task runs one job once and returns its counts. The job functions are safe to run
+concurrently with themselves (leases and compare-and-set claims), so several workers, or a
+run that overlaps the next beat tick, share the work without doing any of it twice: no lock
+against duplicate concurrent runs is needed. Beat entries expire after one interval, so a
+backlog of ticks behind a busy worker is dropped rather than run in a burst.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from platform_core.background.jobs import JOBS_BY_NAME
+from platform_core.celery import app
+
+
+@app.task(name="qiaoban.deliver_outbox")
+def deliver_outbox() -> dict[str, Any]:
+    """Deliver due outbox rows (runtime.instances.outbox.outbox_deliver); return the counts."""
+    return JOBS_BY_NAME["deliver_outbox"].run()
+
+
+@app.task(name="qiaoban.fire_timers")
+def fire_timers() -> dict[str, Any]:
+    """Fire due timers (runtime.timers.services.timers_fire); return the counts."""
+    return JOBS_BY_NAME["fire_timers"].run()
+
+
+@app.task(name="qiaoban.send_digests")
+def send_digests() -> dict[str, Any]:
+    """Send due notification digests (runtime.notifications.services.notifications_send_digests)."""
+    return JOBS_BY_NAME["send_digests"].run()

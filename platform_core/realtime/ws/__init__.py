@@ -1,0 +1,1 @@
+"""Websocket consumers of the realtime app."""
