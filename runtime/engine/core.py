@@ -255,10 +255,12 @@ class Decider(Runner):
         self.transfer(task, to, "transfer", "transferred")
 
     def transfer(self, task: Task, to: str, reason: str, kind: str) -> None:
-        """Reassign a task and tell the new assignee."""
+        """Reassign a task and tell the new assignee (and, when a timer moved it, the one it left)."""
         self.emit("task_transferred", {"task_id": task.id, "node_id": task.node_id, "from": task.assignee,
                                        "to": to, "reason": reason}, comment=True)
         self.notify(kind, [to], task_id=task.id, node_id=task.node_id)
+        if reason in ("escalate", "auto_transfer"):
+            self.notify("handed_over", [task.assignee], task_id=task.id, node_id=task.node_id)
 
     def do_add_signer(self, cmd: c.AddSigner) -> None:
         """Add signers before (they decide first) or after (they decide after) a task (加签)."""

@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ERROR = "error", _("Error")
+    HANDED_OVER = "handed_over", _("Handed over")
 
 
 class Notification(models.Model):

@@ -46,6 +46,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                     gettext_noop("%(actor)s transferred “%(title)s” at “%(node)s” to you.")),
     "withdrawn": (gettext_noop("[%(app)s] Withdrawn: %(title)s"),
                   gettext_noop("%(actor)s withdrew “%(title)s”; your task there is cancelled.")),
+    "handed_over": (gettext_noop("[%(app)s] Handed over: %(title)s"),
+                    gettext_noop("“%(title)s” waited too long for you at “%(node)s” and was handed over to "
+                                 "someone else; you need not act on it any more.")),
     "error": (gettext_noop("[%(app)s] Needs attention: %(title)s"),
               gettext_noop("“%(title)s” stopped at “%(node)s” with an error; an administrator has to retry it.")),
 }

@@ -103,6 +103,7 @@ def test_auto_transfer_goes_to_the_backup(people, make_app, submit_at, fire_at, 
     assert events(instance, "task_transferred")[0].data["reason"] == "auto_transfer"
     assert notifies(instance, "new_task") == [[str(people.east_lead.pk)]]  # the original approver, at submit
     assert notifies(instance, "transferred") == [[str(backup.pk)]]
+    assert notifies(instance, "handed_over") == [[str(people.east_lead.pk)]]  # both are told
     # the backup decides; nothing is left to fire
     services.task_act(actor=backup, task_id=task.pk, action="approve")
     instance.refresh_from_db()
