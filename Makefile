@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-services lint bench ui migrate demo messages clean help
+.PHONY: run test test-sqlite test-services lint bench ui ui-check migrate demo messages clean help
 
 help:
 	@echo "make run    - set up everything and serve http://$(HOST):$(PORT)/ (Ctrl-C stops)"
@@ -32,8 +32,12 @@ $(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	@touch $@ $(VENV)/.deps-run
 
 # The front end is built when it exists (designer_ui/package.json); see README.
-ui:
-	@if [ -f designer_ui/package.json ]; then $(MAKE) --no-print-directory -C designer_ui build PY=$(abspath $(PY)); fi
+ui: $(VENV)/.deps-run
+	$(MAKE) --no-print-directory -C designer_ui build PY=$(abspath $(PY))
+
+# Types, ESLint, vitest, then the build that the browser tests drive.
+ui-check: $(VENV)/.deps-dev
+	$(MAKE) --no-print-directory -C designer_ui check PY=$(abspath $(PY))
 
 migrate: $(VENV)/.deps-run
 	$(PY) manage.py migrate --noinput -v0
@@ -55,7 +59,7 @@ lint: $(VENV)/.deps-dev
 
 # The suite runs on the embedded profile (SQLite, in-memory layers) first, then again on
 # PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI sets both).
-test: $(VENV)/.deps-dev ui lint test-sqlite test-services
+test: $(VENV)/.deps-dev ui-check lint test-sqlite test-services
 
 test-sqlite: $(VENV)/.deps-dev
 	@echo "== suite on the embedded profile (SQLite, in-memory channel layer)"
@@ -77,4 +81,4 @@ messages: $(VENV)/.deps-dev
 	cd platform_core && ../$(PY) ../manage.py compilemessages
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static designer_ui/node_modules designer_ui/dist designer_ui/openapi.json designer_ui/src/api/schema.d.ts

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "templates_library",
     "connectors",
     "platform_core.background",
+    "designer_ui",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +195,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "platform_core" / "static"]
+STATICFILES_DIRS: list = [BASE_DIR / "platform_core" / "static"]
+# The built web UI (designer_ui/dist, made by `make ui`) is served under /static/ui/.
+# QIAOBAN_UI_DIST points elsewhere (a second build, e.g. while developing the UI).
+UI_DIST = Path(os.environ.get("QIAOBAN_UI_DIST", BASE_DIR / "designer_ui" / "dist"))
+if UI_DIST.is_dir():
+    STATICFILES_DIRS.append(("ui", UI_DIST))
+# Vite puts a content hash in every asset name: browsers may keep those forever.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/ui/assets/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -290,6 +298,7 @@ BACKGROUND_INTERVALS = {
     "deliver_outbox": float(os.environ.get("BACKGROUND_OUTBOX_INTERVAL", "5")),
     "fire_timers": float(os.environ.get("BACKGROUND_TIMERS_INTERVAL", "15")),
     "send_digests": float(os.environ.get("BACKGROUND_DIGESTS_INTERVAL", "60")),
+    "run_jobs": float(os.environ.get("BACKGROUND_JOBS_INTERVAL", "2")),
 }
 # Celery (scale-out only): the broker is Redis; nothing connects until a worker or beat
 # starts or a task is sent, so the embedded profile needs none of this.

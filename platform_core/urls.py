@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
 
-from platform_core.accounts import views as accounts
+from designer_ui import views as ui
 
 
 class SchemaView(SpectacularAPIView):
@@ -19,7 +19,8 @@ class SchemaView(SpectacularAPIView):
 
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
+    path("", ui.home, name="home"),
+    path("", include("designer_ui.urls")),
     path("accounts/", include("platform_core.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

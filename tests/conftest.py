@@ -55,3 +55,24 @@ def api_as(api: Any) -> Any:
         return api
 
     return sign_in
+
+
+@pytest.fixture
+def fake_ui_build(tmp_path: Any, settings: Any) -> Any:
+    """A minimal Vite build (manifest + files) in a temporary folder, named by settings.UI_DIST."""
+    import json
+
+    dist = tmp_path / "dist"
+    (dist / ".vite").mkdir(parents=True)
+    (dist / "assets").mkdir()
+    (dist / "assets" / "index-AbCd1234.js").write_text("console.log('qiaoban')")
+    (dist / "assets" / "vendor-EfGh5678.js").write_text("")
+    (dist / "assets" / "index-IjKl9012.css").write_text("body{}")
+    manifest = {
+        "index.html": {"file": "assets/index-AbCd1234.js", "isEntry": True, "src": "index.html",
+                       "imports": ["_vendor"], "css": ["assets/index-IjKl9012.css"]},
+        "_vendor": {"file": "assets/vendor-EfGh5678.js"},
+    }
+    (dist / ".vite" / "manifest.json").write_text(json.dumps(manifest))
+    settings.UI_DIST = dist
+    return dist

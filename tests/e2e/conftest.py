@@ -59,3 +59,34 @@ def artifact() -> Any:
     """``artifact("name.png")`` → a path under test-artifacts/ for screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     return lambda name: str(ARTIFACTS / name)
+
+
+@pytest.fixture
+def ui_built() -> None:
+    """The browser tests of the web UI drive the real build: fail (never skip) without it."""
+    from designer_ui.manifest import manifest_path
+
+    if not manifest_path().exists():
+        pytest.fail("The web UI is not built: run `make ui` (make test does) before the browser tests")
+
+
+@pytest.fixture
+def signed_in(live_server: Any, page_factory: Any, ui_built: None) -> Any:
+    """``signed_in("lina", width=375, language="en")`` → a page signed in through the login form."""
+
+    def sign_in(username: str, *, password: str = "secret-pass-123", width: int = 1280, height: int = 800,
+                language: str = "zh-hans") -> Any:
+        page = page_factory(width=width, height=height, locale="en-US" if language == "en" else "zh-CN")
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.js_errors = errors  # tests assert this stays empty
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button.btn-primary")
+        page.wait_for_url(f"{live_server.url}/app/")
+        page.wait_for_selector(".qb-topbar")
+        return page
+
+    return sign_in

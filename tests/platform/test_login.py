@@ -27,10 +27,11 @@ def test_home_requires_login_then_greets(client, people):
     assert client.get("/")["Location"].startswith("/accounts/login/")
     response = client.post("/accounts/login/", {"username": "requester", "password": "secret-pass-123"})
     assert response.status_code == 302 and response["Location"] == "/"
-    page = client.get("/").content.decode()
-    assert "李娜" in page and "/api/docs/" in page
+    # The signed-in landing page is the web UI's workspace (designer_ui).
+    assert client.get("/")["Location"] == "/app/"
+    assert client.get("/api/v1/me/").json()["username"] == "requester"
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302
+    assert client.get("/")["Location"].startswith("/accounts/login/")
 
 
 def test_wrong_password_shows_a_readable_error(client, people):
@@ -39,12 +40,12 @@ def test_wrong_password_shows_a_readable_error(client, people):
     assert "用户名或密码错误" in response.content.decode()
 
 
-def test_user_labels_are_escaped(client, org):
+def test_user_labels_are_escaped(client, org, fake_ui_build):
     user = org.user("xss", display_name="<script>alert(1)</script>")
     client.force_login(user)
-    page = client.get("/").content.decode()
+    page = client.get("/app/").content.decode()
     assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;" in page
+    assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in page  # json_script escaping
 
 
 def test_brute_force_locks_the_name_and_address(client, people, settings):
@@ -111,4 +112,4 @@ def test_password_change_page(client, people):
     assert not Token.objects.filter(user=people.requester).exists()
     assert AuditEvent.objects.filter(action="user.password_change", target_id=str(people.requester.pk)).exists()
     # Still signed in after the change.
-    assert client.get("/").status_code == 200
+    assert client.get("/api/v1/me/").status_code == 200

@@ -1,0 +1,31 @@
+import { createBrowserRouter, type RouteObject } from "react-router-dom";
+
+import { AppDetailPage } from "../pages/apps/app-detail-page";
+import { AppListPage } from "../pages/apps/app-list-page";
+import { DictionaryPage } from "../pages/dictionary/dictionary-page";
+import { FormDesignerPage } from "../pages/designer/form-designer-page";
+import { HomePage } from "../pages/home-page";
+import { NotFoundPage } from "../pages/not-found-page";
+import { StartPage } from "../pages/start/start-page";
+import { Shell } from "./shell";
+
+export const routes: RouteObject[] = [
+  {
+    element: <Shell />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: "apps", element: <AppListPage /> },
+      { path: "apps/:key", element: <AppDetailPage /> },
+      { path: "start/:key", element: <StartPage /> },
+      { path: "dictionary", element: <DictionaryPage /> },
+      { path: "dictionary/:entryKey", element: <DictionaryPage /> },
+      // The designer takes the whole width under the shared top bar.
+      { path: "apps/:key/form", element: <FormDesignerPage />, handle: { fullBleed: true } },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export function createAppRouter(basename: string) {
+  return createBrowserRouter(routes, { basename: basename.replace(/\/$/, "") });
+}

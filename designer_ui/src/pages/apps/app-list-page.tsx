@@ -1,0 +1,1 @@
+export function AppListPage() { return null; }

@@ -1,0 +1,1 @@
+export function FormDesignerPage() { return null; }
