@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("platform_core.audit.api.urls")),
     path("", include("runtime.notifications.api.urls")),
     path("", include("runtime.timers.api.urls")),
+    path("", include("platform_core.background.api.urls")),
 ]

@@ -65,6 +65,8 @@ JOBS: tuple[Job, ...] = (
     Job("fire_timers", "runtime.timers.services:timers_fire", 15.0, limit=500),
     # Digests, mail held back by quiet hours and retries of failed mail/robot posts.
     Job("send_digests", "runtime.notifications.services:notifications_send_digests", 60.0),
+    # Users' exports and imports (BackgroundJob); with Celery, qiaoban.run_job starts each at once.
+    Job("run_jobs", "platform_core.background.services:jobs_run", 2.0, limit=5),
 )
 JOBS_BY_NAME: dict[str, Job] = {job.name: job for job in JOBS}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from platform_core.background.jobs import JOBS_BY_NAME
+from platform_core.background.jobs import JOBS_BY_NAME, counts_as_dict
 from platform_core.celery import app
 
 
@@ -31,3 +31,17 @@ def fire_timers() -> dict[str, Any]:
 def send_digests() -> dict[str, Any]:
     """Send due notification digests (runtime.notifications.services.notifications_send_digests)."""
     return JOBS_BY_NAME["send_digests"].run()
+
+
+@app.task(name="qiaoban.run_jobs")
+def run_jobs() -> dict[str, Any]:
+    """Run due background jobs (platform_core.background.services.jobs_run); return the counts."""
+    return JOBS_BY_NAME["run_jobs"].run()
+
+
+@app.task(name="qiaoban.run_job")
+def run_job(job_id: str) -> dict[str, Any]:
+    """Run one background job now, sent by ``job_create`` after commit (nothing if another runner took it)."""
+    from platform_core.background.services import job_run
+
+    return counts_as_dict(job_run(job_id=job_id))

@@ -13,3 +13,9 @@ class DefinitionsConfig(AppConfig):
         from runtime.definitions import usage
 
         usage.register()
+
+        # The background job kind of app imports (platform_core/background/registries.py).
+        from platform_core.background.registries import job_type_registry
+        from runtime.definitions.job_types import AppImportJobType
+
+        job_type_registry.register(AppImportJobType())
