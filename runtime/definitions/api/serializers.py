@@ -264,3 +264,15 @@ class SimulationBatchSerializer(serializers.Serializer):
     differing = serializers.IntegerField()
     total = serializers.IntegerField()
     published_version = serializers.IntegerField()
+
+
+class FieldTypeSerializer(serializers.Serializer):
+    """One entry of the form designer's palette (runtime.forms.palette)."""
+
+    type = serializers.CharField(help_text="The x-type registry key.")
+    label = serializers.DictField(child=serializers.CharField(), help_text="{zh, en}")
+    value_kind = serializers.CharField()
+    schema = serializers.JSONField(help_text="The default property of a new field.")
+    ui = serializers.JSONField(help_text="The default UI-schema entry of a new field.")
+    capabilities = serializers.JSONField(help_text="keywords, required_keywords, column_allowed, has_value, "
+                                                   "accepts_required_if, accepts_default, report_role, caps.")

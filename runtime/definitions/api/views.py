@@ -15,6 +15,7 @@ from rest_framework import filters, parsers, permissions, serializers, status, v
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from platform_core.audit.services import RequestMeta
 from platform_core.org.permissions import APPS_DESIGN, APPS_PUBLISH, has_permission
@@ -353,3 +354,13 @@ class AppViewSet(viewsets.GenericViewSet):
             now=now.isoformat() if now else None,
         )
         return Response(result)
+
+
+class FieldTypeListView(APIView):
+    """The form designer's palette: every field type with its default property and capabilities."""
+
+    @extend_schema(responses=s.FieldTypeSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        from runtime.forms import palette
+
+        return Response(s.FieldTypeSerializer(palette(), many=True).data)
