@@ -77,7 +77,8 @@ bench: $(VENV)/.deps-bench
 # Extract from every app (run at the root), then compile our catalogues only (not .venv's).
 messages: $(VENV)/.deps-dev
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' \
-		--ignore='tests/*' --ignore='designer_ui/*'
+		--ignore='tests/*' --ignore='designer_ui/node_modules/*' \
+		--ignore='designer_ui/dist/*' --ignore='designer_ui/src/*'
 	cd platform_core && ../$(PY) ../manage.py compilemessages
 
 clean:
