@@ -369,3 +369,26 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise CalendarDayDoesNotExist() from None
+
+
+def calendar_for_rules(calendar: WorkCalendar, first_year: int, last_year: int) -> dict[str, Any]:
+    """The calendar as the browser's rule engine takes it (designer_ui/src/lib/rules/calendar.ts).
+
+    ``holidays``: weekdays that are days off; ``workdays``: weekend days that are worked
+    (statutory adjustments and company overrides combined, company first); ``weekend``:
+    Python weekday numbers. Years outside the range count as Monday–Friday, as on the server
+    outside its statutory data.
+    """
+    holidays: list[str] = []
+    workdays: list[str] = []
+    day = date(first_year, 1, 1)
+    end = date(last_year, 12, 31)
+    while day <= end:
+        working = calendar.is_workday(day)
+        if day.weekday() < 5 and not working:
+            holidays.append(day.isoformat())
+        elif day.weekday() >= 5 and working:
+            workdays.append(day.isoformat())
+        day += timedelta(days=1)
+    return {"holidays": holidays, "workdays": workdays, "weekend": [5, 6], "first_year": first_year,
+            "last_year": last_year}

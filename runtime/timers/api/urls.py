@@ -14,5 +14,6 @@ router.register("calendar/days", views.CalendarDayViewSet, basename="calendar-da
 
 urlpatterns: list[Any] = [
     path("calendar/working-hours/", views.WorkingHoursView.as_view(), name="calendar-working-hours"),
+    path("calendar/rules/", views.RulesCalendarView.as_view(), name="calendar-rules"),
     *router.urls,
 ]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
@@ -96,3 +99,26 @@ class WorkingHoursView(APIView):
         body.is_valid(raise_exception=True)
         hours = services.working_hours_set(actor=request.user, meta=_meta(request), **body.validated_data)
         return Response(s.WorkingHoursSerializer(hours).data)
+
+
+class RulesCalendarView(APIView):
+    """The working calendar for rules evaluated in the browser (working_days_between, add_working_days).
+
+    Covers last year to next year by default (``?from=2025&to=2027``, at most 10 years).
+    """
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        this_year = timezone.localdate().year
+        try:
+            first = int(request.query_params.get("from", this_year - 1))
+            last = int(request.query_params.get("to", this_year + 1))
+        except ValueError:
+            raise serializers.ValidationError({"from": [gettext("Enter whole years.")]}) from None
+        if not (1900 <= first <= last <= 2200) or last - first > 9:
+            raise serializers.ValidationError({"to": [gettext("Ask for at most ten years, from 1900 to 2200.")]})
+        body = services.calendar_for_rules(services.company_calendar(), first, last)
+        return Response(body, headers={"Cache-Control": "private, max-age=300"})
