@@ -21,8 +21,11 @@ than typed classes, and tests need to unregister the checks they add.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 UsageCheck = Callable[[str, str | None], int]
+# Optional: ``(entry_key, code, *, limit) -> [{...}]``, where the uses are (for people, not for the guard).
+UsageDetails = Callable[..., list[dict[str, Any]]]
 
 
 class UsageCheckRegistry:
@@ -30,24 +33,38 @@ class UsageCheckRegistry:
 
     def __init__(self) -> None:
         self._checks: dict[str, UsageCheck] = {}
+        self._details: dict[str, UsageDetails] = {}
 
-    def register(self, source: str, check: UsageCheck) -> UsageCheck:
-        """Register ``check`` under ``source``; registering the same callable again is a no-op."""
+    def register(self, source: str, check: UsageCheck, *, details: UsageDetails | None = None) -> UsageCheck:
+        """Register ``check`` (and optionally its ``details`` lister) under ``source``; idempotent."""
         if not source:
             raise ValueError("a usage check needs a source name")
         existing = self._checks.get(source)
         if existing is not None and existing is not check:
             raise ValueError(f"a different usage check is already registered as {source!r}")
         self._checks[source] = check
+        if details is not None:
+            self._details[source] = details
         return check
 
     def unregister(self, source: str) -> None:
         """Remove the check registered under ``source`` (missing is fine)."""
         self._checks.pop(source, None)
+        self._details.pop(source, None)
 
     def counts(self, entry_key: str, code: str | None = None) -> dict[str, int]:
         """Each source's count of uses of ``code`` (or of the whole entry when None)."""
         return {source: int(check(entry_key, code)) for source, check in self._checks.items()}
+
+    def details(self, entry_key: str, code: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Where the uses are, from the sources that can tell (each row carries its ``source``)."""
+        rows: list[dict[str, Any]] = []
+        for source, lister in self._details.items():
+            for row in lister(entry_key, code, limit=limit - len(rows)):
+                rows.append({"source": source, **row})
+            if len(rows) >= limit:
+                break
+        return rows[:limit]
 
     def __contains__(self, source: object) -> bool:
         return source in self._checks

@@ -121,6 +121,11 @@ def usage_by_source(entry_key: str, code: str | None = None) -> dict[str, int]:
     return usage_checks.counts(entry_key, code)
 
 
+def usage_details(entry_key: str, code: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Where ``code`` (or the entry) is used, for the people deciding whether to delete it."""
+    return usage_checks.details(entry_key, code, limit=limit)
+
+
 def usage_count(entry_key: str, code: str | None = None) -> int:
     """The sum of the registered usage checks for ``code`` of ``entry_key`` (or the whole entry when None)."""
     return sum(usage_by_source(entry_key, code).values())

@@ -29,23 +29,44 @@ _RULE_KEYWORDS = ("x-visible-if", "x-required-if", "x-compute", "default")
 
 def dictionary_usage(entry_key: str, code: str | None = None) -> int:
     """Drafts plus versions using ``entry_key`` (``code`` None) or naming ``code`` of it."""
-    total = 0
+    return sum(1 for _ in _uses(entry_key, code))
+
+
+def dictionary_usage_details(entry_key: str, code: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Which apps use it: ``{"app", "app_name", "version" (None: the draft), "fields"}``, newest first."""
+    found: list[dict[str, Any]] = []
+    for row in _uses(entry_key, code, details=True):
+        found.append(row)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _uses(entry_key: str, code: str | None, *, details: bool = False) -> Iterator[dict[str, Any]]:
     for model in (AppDraft, AppVersion):
+        columns = ["form", "flow"] + (["app__key", "app__name"] if details else [])
+        if details and model is AppVersion:
+            columns.append("number")
         rows = (
             model.objects.annotate(form_text=Cast("form", TextField()))
             .filter(form_text__contains=entry_key)
-            .values_list("form", "flow")
+            .order_by("app__key", *(["-number"] if model is AppVersion else []))
+            .values_list(*columns)
         )
-        for form, flow in rows.iterator(chunk_size=200):
-            if not _binds(form, entry_key):
+        for form, flow, *rest in rows.iterator(chunk_size=200):
+            fields = _bound_fields(form, entry_key)
+            if not fields:
                 continue
-            if code is None or code in set(_literals_in_rules(form, flow)):
-                total += 1
-    return total
+            if code is not None and code not in set(_literals_in_rules(form, flow)):
+                continue
+            if not details:
+                yield {}
+                continue
+            yield {"app": rest[0], "app_name": rest[1], "version": rest[2] if len(rest) > 2 else None, "fields": fields}
 
 
-def _binds(form: Any, entry_key: str) -> bool:
-    return any(prop.get("x-dictionary") == entry_key for _, prop, _ in form_properties(form))
+def _bound_fields(form: Any, entry_key: str) -> list[str]:
+    return [key for key, prop, _ in form_properties(form) if prop.get("x-dictionary") == entry_key]
 
 
 def _literals_in_rules(form: Any, flow: Any) -> Iterator[str]:
@@ -80,7 +101,7 @@ def register() -> bool:
     except ImportError:
         usage_checks = None
     if usage_checks is not None:
-        usage_checks.register("definitions", dictionary_usage)
+        usage_checks.register("definitions", dictionary_usage, details=dictionary_usage_details)
         return True
     try:
         from platform_core.dictionary import services

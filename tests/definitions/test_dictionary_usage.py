@@ -36,3 +36,23 @@ def test_codes_named_by_rules_count_for_drafts_and_versions(publisher, make_app,
     with pytest.raises(PlatformError):
         dictionary.remove_code("expense_type", "air")
     dictionary.remove_code("expense_type", "meal")  # nobody names it: the dictionary may delete it
+
+
+def test_the_usage_api_lists_where_for_managers_and_designers_only(client, publisher, make_app, people, org):
+    from runtime.definitions.models import App
+
+    app = make_app("travel", travel_form(), actor=publisher)
+    services.app_publish(actor=publisher, app=app)
+    client.force_login(publisher)
+    body = client.get("/api/v1/dictionary/entries/expense_type/usage/").json()
+    assert body["total"] == 2
+    name = App.objects.get(key="travel").name
+    assert body["uses"] == [
+        {"source": "definitions", "app": "travel", "app_name": name, "version": None, "fields": ["expense_type"]},
+        {"source": "definitions", "app": "travel", "app_name": name, "version": 1, "fields": ["expense_type"]},
+    ]
+    air = client.get("/api/v1/dictionary/entries/expense_type/usage/?code=air").json()
+    assert air["total"] == 2 and len(air["uses"]) == 2
+    client.force_login(org.user("plain"))
+    plain = client.get("/api/v1/dictionary/entries/expense_type/usage/").json()
+    assert plain["total"] == 2 and plain["uses"] == []

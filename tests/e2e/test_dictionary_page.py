@@ -192,6 +192,9 @@ def test_create_an_entry_with_options_reorder_disable_rename_and_the_in_use_guar
     page.reload()
     page.wait_for_selector("[data-testid=usage-total]:has-text('被 2 处使用')")
     assert "表单（草稿和已发布版本）" in page.inner_text("[data-testid=usage-panel]")
+    # Which app: a link to it, with its draft and the published version.
+    apps = page.inner_text("[data-testid=usage-apps]")
+    assert "涉及 1 个应用" in apps and "草稿" in apps and "v1" in apps and "expense_type" in apps
     page.click("[data-testid=delete-air]")
     page.wait_for_selector(".ant-modal-confirm-title:has-text('正在使用，不能删除')")
     notice = page.inner_text("[data-testid=in-use-notice]")

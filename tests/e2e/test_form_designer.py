@@ -93,7 +93,7 @@ def test_build_the_travel_form_by_drag_and_drop_and_publish(live_server, signed_
     set_labels(page, "费用类型", "Expense type")
     page.get_by_text("数据字典", exact=True).click()
     page.click("[data-testid=dictionary-select]")
-    page.get_by_text("费用类型 (expense_type)").click()
+    page.locator(".ant-select-dropdown:visible .ant-select-item-option-content", has_text="费用类型 (expense_type)").click()
     page.wait_for_selector("text=机票 · air")
     page.click("[data-testid=prop-required]")
 

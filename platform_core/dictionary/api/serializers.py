@@ -110,3 +110,6 @@ class DictionaryUsageSerializer(serializers.Serializer):
     code = serializers.CharField(allow_null=True)
     total = serializers.IntegerField()
     sources = serializers.DictField(child=serializers.IntegerField(), help_text="Count per registered source.")
+    uses = serializers.ListField(
+        child=serializers.DictField(), help_text="Where: {source, app, app_name, version (null: draft), fields}; "
+        "at most 100, for dictionary managers and app designers only (others get an empty list).")

@@ -22,7 +22,7 @@ from platform_core.audit.services import RequestMeta
 from platform_core.dictionary import selectors, services
 from platform_core.dictionary.api import serializers as s
 from platform_core.dictionary.models import DictionaryEntry, DictionaryOption
-from platform_core.org.permissions import DICTIONARY_MANAGE, has_permission
+from platform_core.org.permissions import APPS_DESIGN, DICTIONARY_MANAGE, has_permission
 
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
@@ -138,7 +138,12 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if code is not None:
             code = selectors.option_get(entry, code).code
         sources = selectors.usage_by_source(entry.key, code)
-        return Response({"key": entry.key, "code": code, "total": sum(sources.values()), "sources": sources})
+        body = {"key": entry.key, "code": code, "total": sum(sources.values()), "sources": sources, "uses": []}
+        # Which apps use it: only for the people who manage the dictionary or design apps
+        # (app names and unpublished drafts are theirs to see).
+        if any(has_permission(request.user, needed) for needed in (DICTIONARY_MANAGE, APPS_DESIGN)):
+            body["uses"] = selectors.usage_details(entry.key, code)
+        return Response(body)
 
 
 @extend_schema(parameters=[OpenApiParameter("entry_key", str, OpenApiParameter.PATH, description="Entry key")])

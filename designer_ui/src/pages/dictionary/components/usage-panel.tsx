@@ -1,10 +1,11 @@
 import { CheckCircleOutlined, LinkOutlined } from "@ant-design/icons";
-import { Skeleton, Typography } from "antd";
+import { Skeleton, Tag, Typography } from "antd";
+import { Link } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 
 import type { DictionaryUsage } from "../../../api/types";
 import { errorMessage } from "../../../api/errors";
-import { isKnownSource, usageLines } from "../lib/usage";
+import { isKnownSource, usageLines, usesByApp, type UsageRow } from "../lib/usage";
 import { useUsage } from "../use-dictionary";
 
 /** One line per source that uses the entry or code ("表单（草稿与已发布版本）· 2"). */
@@ -21,6 +22,36 @@ export function UsageLines({ usage }: { usage: DictionaryUsage }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Which apps use it (listed for dictionary managers and app designers), each a link to the app. */
+export function UsageApps({ rows }: { rows: readonly UsageRow[] | undefined }) {
+  const { t } = useTranslation("dictionary");
+  const apps = usesByApp(rows);
+  if (apps.length === 0) return null;
+  return (
+    <div className="qb-dict-usage-apps" data-testid="usage-apps">
+      <Typography.Text type="secondary">{t("usage.apps", { count: apps.length })}</Typography.Text>
+      <ul>
+        {apps.map((app) => (
+          <li key={app.app}>
+            <Link to={`/apps/${app.app}`}>{app.appName}</Link>
+            {app.draft && <Tag>{t("usage.draft")}</Tag>}
+            {app.versions.map((number) => (
+              <Tag key={number} color="blue">
+                {t("usage.version", { number })}
+              </Tag>
+            ))}
+            {app.fields.length > 0 && (
+              <Typography.Text type="secondary" className="qb-dict-usage-fields">
+                {t("usage.fields", { fields: app.fields.join(", ") })}
+              </Typography.Text>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -48,6 +79,7 @@ export function UsagePanel({ entryKey }: { entryKey: string }) {
             {t("usage.total", { count: usage.data.total })}
           </p>
           <UsageLines usage={usage.data} />
+          <UsageApps rows={(usage.data as { uses?: UsageRow[] }).uses} />
           <p className="qb-dict-usage-hint">{t("usage.hint")}</p>
         </>
       )}
