@@ -283,7 +283,8 @@ def test_a_tree_entry_with_sub_options(live_server, signed_in, artifact, dict_ad
 
 def test_english_ui_at_phone_width(live_server, signed_in, artifact, dict_admin):
     DictionaryEntry.objects.filter(key="expense_type").delete()
-    entry = dictionary.entry_create(actor=None, system=True, key="expense_type", name="费用类型", name_en="Expense type")
+    entry = dictionary.entry_create(actor=None, system=True, key="expense_type", name="费用类型",
+                                    name_en="Expense type")
     for code, zh, en in (("air", "机票", "Air ticket"), ("train", "火车", "Train"), ("hotel", "酒店", "Hotel")):
         dictionary.option_create(actor=None, system=True, entry=entry, code=code, label=zh, label_en=en)
     page = open_dictionary(signed_in, live_server, path="/expense_type", width=375, height=760, language="en")

@@ -24,8 +24,10 @@ def ensure_expense_type() -> None:
 
     if DictionaryEntry.objects.filter(key="expense_type").exists():
         return
-    entry = dictionary.entry_create(actor=None, system=True, key="expense_type", name="费用类型", name_en="Expense type")
-    for code, zh, en in (("air", "机票", "Air ticket"), ("train", "火车票", "Train ticket"), ("hotel", "住宿", "Hotel")):
+    entry = dictionary.entry_create(actor=None, system=True, key="expense_type", name="费用类型",
+                                    name_en="Expense type")
+    options = (("air", "机票", "Air ticket"), ("train", "火车票", "Train ticket"), ("hotel", "住宿", "Hotel"))
+    for code, zh, en in options:
         dictionary.option_create(actor=None, system=True, entry=entry, code=code, label=zh, label_en=en)
 
 
@@ -93,7 +95,8 @@ def test_build_the_travel_form_by_drag_and_drop_and_publish(live_server, signed_
     set_labels(page, "费用类型", "Expense type")
     page.get_by_text("数据字典", exact=True).click()
     page.click("[data-testid=dictionary-select]")
-    page.locator(".ant-select-dropdown:visible .ant-select-item-option-content", has_text="费用类型 (expense_type)").click()
+    options = page.locator(".ant-select-dropdown:visible .ant-select-item-option-content")
+    options.filter(has_text="费用类型 (expense_type)").click()
     page.wait_for_selector("text=机票 · air")
     page.click("[data-testid=prop-required]")
 

@@ -76,3 +76,46 @@ def test_any_mode_race_has_one_winner(people, publisher):
     assert (instance.status, instance.outcome, instance.version) == ("completed", "approved", 2)
     assert InstanceEvent.objects.filter(instance=instance, type="task_approved").count() == 1
     assert Instance.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_submission_sent_twice_at_once_makes_one_request(people, publisher):
+    """A double click or a network retry: both answers name the one instance; nothing fails."""
+    from runtime.definitions import services as definitions
+
+    app = definitions.app_create(actor=publisher, key="quick-buy", name="小额采购")
+    definitions.draft_save(actor=publisher, app=app, expected_revision=1, form=purchase_form(), flow=ANY_FLOW)
+    definitions.app_publish(actor=publisher, app=app)
+    for attempt in range(10):
+        barrier = threading.Barrier(2)
+        results: list[object] = []
+        request_id = f"double-click-{attempt}"
+
+        def submit(barrier=barrier, results=results, request_id=request_id):
+            try:
+                barrier.wait(timeout=5)
+                for _ in range(200):
+                    try:
+                        result = services.instance_submit(actor=people.requester, app_key="quick-buy",
+                                                          data={"amount": 10, "reason": "纸"}, request_id=request_id)
+                    except OperationalError as exc:
+                        if "locked" not in str(exc):  # in-memory SQLite's shared cache: retry (see above)
+                            raise
+                        time.sleep(0.01)
+                        continue
+                    results.append((result.instance.pk, result.replayed))
+                    return
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                results.append(repr(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=submit) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert len(results) == 2 and all(isinstance(r, tuple) for r in results), results
+        assert results[0][0] == results[1][0], results
+        assert sorted(r[1] for r in results) == [False, True]
+    assert Instance.objects.count() == 10

@@ -1,1 +1,282 @@
-export function StartPage() { return null; }
+// /start/:key — fill in and submit a request of an app (the end user's side of the renderer).
+import { SendOutlined } from "@ant-design/icons";
+import { useMutation } from "@tanstack/react-query";
+import { Alert, Button, Card, Form, Result, Skeleton, Switch, Typography } from "antd";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router-dom";
+
+import { api, unwrap } from "../../api/client";
+import { ApiError, errorMessage } from "../../api/errors";
+import { useBoot } from "../../app/boot-context";
+import { QueryState } from "../../components/query-state";
+import { FormRenderer, UserPicker, initialValue, issueText, validateForm } from "../../form-renderer";
+import { randomId } from "../../form-renderer/lib/ids";
+import { localized } from "../../i18n";
+import type { RuleContext, SubmissionIssue } from "../../schema/form";
+import { usePublishedForm, type PublishedForm } from "./use-published-form";
+import "./start-page.css";
+
+function isIssueList(details: unknown): details is SubmissionIssue[] {
+  return Array.isArray(details) && details.every((item) => item && typeof item === "object" && "pointer" in item && "code" in item);
+}
+
+export function StartPage() {
+  const { key = "" } = useParams();
+  const { t } = useTranslation("start");
+  const published = usePublishedForm(key);
+  // A new page load (or "start another") is a new request: the id makes a double submit idempotent.
+  const [requestId, setRequestId] = useState(() => randomId());
+  const [done, setDone] = useState<{ id: number; title: string } | null>(null);
+
+  if (published.isLoading) {
+    return (
+      <div className="qb-start" aria-busy="true">
+        <Skeleton.Input active className="qb-start-title-skeleton" />
+        <Card className="qb-start-card">
+          <Skeleton active paragraph={{ rows: 8 }} />
+        </Card>
+      </div>
+    );
+  }
+  if (published.error) {
+    const status = published.error instanceof ApiError ? published.error.status : 0;
+    if (status === 404 || status === 403) {
+      return (
+        <Result
+          status={status === 404 ? "404" : "403"}
+          title={status === 404 ? t("notFound") : t("forbidden")}
+          subTitle={t("notFoundHint")}
+          extra={
+            <Link to="/">
+              <Button type="primary">{t("backHome")}</Button>
+            </Link>
+          }
+        />
+      );
+    }
+    return (
+      <div className="qb-start">
+        <QueryState isLoading={false} error={published.error} onRetry={() => void published.refetch()} />
+      </div>
+    );
+  }
+  if (!published.data) return null;
+
+  if (done) {
+    return (
+      <div className="qb-start">
+        <Card className="qb-start-card">
+          <Result
+            status="success"
+            title={t("success")}
+            subTitle={
+              <span data-testid="instance-id" data-instance-id={done.id}>
+                {t("successDetail", { id: done.id })}
+              </span>
+            }
+            extra={[
+              <Button
+                type="primary"
+                key="again"
+                onClick={() => {
+                  setRequestId(randomId());
+                  setDone(null);
+                }}
+              >
+                {t("startAnother")}
+              </Button>,
+              <Link to="/" key="home">
+                <Button>{t("backHome")}</Button>
+              </Link>,
+            ]}
+          />
+        </Card>
+      </div>
+    );
+  }
+  return <StartForm key={requestId} published={published.data} requestId={requestId} onDone={setDone} />;
+}
+
+function StartForm({
+  published,
+  requestId,
+  onDone,
+}: {
+  published: PublishedForm;
+  requestId: string;
+  onDone: (done: { id: number; title: string }) => void;
+}) {
+  const { t, i18n } = useTranslation("start");
+  const boot = useBoot();
+  const { app, form, dictionary, field_rights: fieldRights, picks } = published;
+  const [urgent, setUrgent] = useState(false);
+  const context: RuleContext = useMemo(
+    () => ({
+      urgent,
+      initiator: { id: boot.user.id, username: boot.user.username, department: boot.user.department?.id ?? null },
+    }),
+    [urgent, boot.user],
+  );
+  const [value, setValue] = useState<Record<string, unknown>>(() => initialValue(form, { urgent: false }));
+  const [chosen, setChosen] = useState<Record<string, string[]>>({});
+  const [attempted, setAttempted] = useState(false);
+  const [serverIssues, setServerIssues] = useState<SubmissionIssue[] | undefined>(undefined);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const actions = useRef<HTMLDivElement | null>(null);
+
+  const clientIssues = useMemo(
+    () => validateForm(form, value, { dictionary, fieldRights, context }),
+    [form, value, dictionary, fieldRights, context],
+  );
+  const missingPicks = picks.filter((pick) => !(chosen[pick.node_id]?.length));
+
+  const flash = useCallback((field: string) => {
+    setHighlight(null);
+    requestAnimationFrame(() => setHighlight(field));
+  }, []);
+
+  const submit = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/v1/instances/", {
+          body: { app: app.key, data: value, urgent, picks: chosen, request_id: requestId },
+        }),
+      ),
+    onSuccess: (instance) => onDone({ id: instance.id, title: instance.title }),
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === "submission_invalid" && isIssueList(error.details)) {
+        setServerIssues(error.details);
+        setFailure(t("serverIssues"));
+        const first = error.details[0];
+        if (first) flash((first.field || first.pointer.split("/")[1] || "").split(".")[0] ?? "");
+        return;
+      }
+      setFailure(errorMessage(error, t("submitFailed")));
+    },
+  });
+
+  // A second click before React re-renders the button as loading must not send again.
+  const sending = useRef(false);
+  const onSubmit = () => {
+    if (sending.current) return;
+    setAttempted(true);
+    setFailure(null);
+    const first = clientIssues[0];
+    if (first) {
+      flash(first.field.split(".")[0] ?? first.field);
+      return;
+    }
+    if (missingPicks.length) {
+      actions.current?.scrollIntoView({ block: "center", behavior: "smooth" });
+      return;
+    }
+    sending.current = true;
+    submit.mutate(undefined, {
+      onSettled: () => {
+        sending.current = false;
+      },
+    });
+  };
+
+  // Server issues of fields this user cannot see (hidden rights, unknown keys) are listed in the alert.
+  const properties = form.schema.properties ?? {};
+  const unplaced = (serverIssues ?? [])
+    .filter((issue) => {
+      const top = issue.pointer.split("/")[1] ?? "";
+      return !(top in properties) || fieldRights[top] === "hidden";
+    })
+    .map((issue) => issueText(issue))
+    .join(" ") || undefined;
+  const appName = i18n.language === "en" && app.name_en ? app.name_en : app.name;
+  const problems = attempted ? new Set(clientIssues.map((issue) => issue.field.split(".")[0])).size + missingPicks.length : 0;
+
+  return (
+    <div className="qb-start">
+      <header className="qb-start-header">
+        <Typography.Title level={3} className="qb-start-title">
+          {appName}
+        </Typography.Title>
+        {app.description && <Typography.Paragraph type="secondary" className="qb-start-description">{app.description}</Typography.Paragraph>}
+      </header>
+      <Card className="qb-start-card">
+        <FormRenderer
+          document={form}
+          value={value}
+          onChange={(next) => {
+            setValue(next);
+            setFailure(null);
+          }}
+          dictionary={dictionary}
+          fieldRights={fieldRights}
+          issues={serverIssues}
+          showAllErrors={attempted}
+          context={context}
+          highlight={highlight}
+          currentUser={{ id: boot.user.id, name: boot.user.name }}
+        />
+      </Card>
+      <Card className="qb-start-card" title={t("options")} size="small">
+        <div ref={actions}>
+          <Form layout="vertical" component="div" colon={false}>
+            <Form.Item label={t("urgent")} extra={t("urgentHelp")} htmlFor="qb-start-urgent">
+              <Switch id="qb-start-urgent" checked={urgent} onChange={setUrgent} data-testid="urgent" />
+            </Form.Item>
+            {picks.length > 0 && (
+              <>
+                <Typography.Text type="secondary" className="qb-start-picks-help">
+                  {t("picksHelp")}
+                </Typography.Text>
+                {picks.map((pick) => {
+                  const name = localized(pick.name, i18n.language) || pick.node_id;
+                  const missing = attempted && !(chosen[pick.node_id]?.length);
+                  return (
+                    <Form.Item
+                      key={pick.node_id}
+                      label={name}
+                      required
+                      htmlFor={`qb-pick-${pick.node_id}`}
+                      validateStatus={missing ? "error" : undefined}
+                      help={missing ? t("pickRequired", { node: name }) : undefined}
+                    >
+                      <UserPicker
+                        id={`qb-pick-${pick.node_id}`}
+                        value={pick.multiple ? (chosen[pick.node_id] ?? []) : chosen[pick.node_id]?.[0]}
+                        onChange={(next) => {
+                          const list = Array.isArray(next) ? next.map(String) : typeof next === "string" && next ? [next] : [];
+                          setChosen((previous) => ({ ...previous, [pick.node_id]: list }));
+                        }}
+                        multiple={pick.multiple}
+                        role={pick.role ?? undefined}
+                        placeholder={t("pickPlaceholder")}
+                        status={missing ? "error" : undefined}
+                      />
+                    </Form.Item>
+                  );
+                })}
+              </>
+            )}
+          </Form>
+        </div>
+      </Card>
+      {problems > 0 && !failure && (
+        <Alert className="qb-start-alert" type="error" showIcon title={t("fixErrors", { count: problems })} data-testid="start-errors" />
+      )}
+      {failure && <Alert className="qb-start-alert" type="error" showIcon title={failure} description={unplaced} data-testid="start-failure" />}
+      <div className="qb-start-actions">
+        <Button
+          type="primary"
+          size="large"
+          icon={<SendOutlined />}
+          loading={submit.isPending}
+          onClick={onSubmit}
+          data-testid="submit"
+          className="qb-start-submit"
+        >
+          {t("submit")}
+        </Button>
+      </div>
+    </div>
+  );
+}
