@@ -277,7 +277,8 @@ class _Analysis:
             col_props = items.get("properties") if isinstance(items, Mapping) else None
             if isinstance(col_props, Mapping):
                 items_pointer = pointer_join(pointer, "items")
-                for col_key, col_prop in col_props.items():
+                for col_key in TableFieldType.column_order(prop, list(col_props)):
+                    col_prop = col_props[col_key]
                     col_schema = self._field(
                         col_key, col_prop, pointer_join(items_pointer, "properties", col_key), path
                     )

@@ -26,7 +26,13 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+export const api = createClient<paths>({
+  // Absolute (the page's origin), so the same client runs under vitest's jsdom; fetch is looked
+  // up per call, so tests can stub it.
+  baseUrl: typeof window === "undefined" ? "" : window.location.origin,
+  credentials: "same-origin",
+  fetch: (request: Request) => globalThis.fetch(request),
+});
 api.use(csrf);
 
 interface Result<T> {

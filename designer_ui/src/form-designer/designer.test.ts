@@ -41,7 +41,10 @@ function empty(): DesignerModel {
 describe("model", () => {
   it("round-trips the seed's travel form without losing anything", () => {
     const document = toDocument(fromDocument(TRAVEL));
-    expect(document.schema.properties).toEqual(TRAVEL.schema.properties);
+    // Tables also say their column order (x-column-order), which key order cannot keep in jsonb.
+    const { "x-column-order": columnOrder, ...companions } = document.schema.properties.companions ?? ({} as FieldSchema);
+    expect(columnOrder).toEqual(["name", "department", "phone"]);
+    expect({ ...document.schema.properties, companions }).toEqual(TRAVEL.schema.properties);
     // The display order is the sections' order (the travel form lists 出差天数 in its first section).
     const bySections = (TRAVEL.ui_schema.sections ?? []).flatMap((section) => section.fields);
     expect(Object.keys(document.schema.properties)).toEqual(bySections);
@@ -250,5 +253,19 @@ describe("store: undo and redo", () => {
     store.getState().select({ kind: "field", ref: { key } });
     store.getState().undo();
     expect(store.getState().selection).toBeNull();
+  });
+});
+
+describe("column order", () => {
+  it("writes x-column-order and restores it from a document whose keys were sorted", () => {
+    const model = fromDocument(TRAVEL);
+    const document = toDocument(model);
+    expect(document.schema.properties.companions?.["x-column-order"]).toEqual(["name", "department", "phone"]);
+    // PostgreSQL's jsonb hands the columns back sorted by key length, then bytes.
+    const stored = structuredClone(document);
+    const items = stored.schema.properties.companions?.items as { properties: Record<string, FieldSchema> };
+    items.properties = Object.fromEntries(Object.entries(items.properties).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : 1)));
+    expect(Object.keys(items.properties)).toEqual(["name", "phone", "department"]);
+    expect(Object.keys(columnsOf(fromDocument(stored).fields.companions))).toEqual(["name", "department", "phone"]);
   });
 });

@@ -75,3 +75,17 @@ describe("issuePath", () => {
     expect(issuePath({ field: null, pointer: "/schema" })).toBeNull();
   });
 });
+
+import travel from "../../../templates_library/travel/form.json";
+import type { FormDocument } from "../schema/form";
+import { fieldsReading } from "./references";
+
+describe("fieldsReading", () => {
+  it("names the fields whose rules read a field", () => {
+    const model = fromDocument(travel as unknown as FormDocument);
+    expect(fieldsReading(model, { key: "expense_type" })).toEqual(["预算"]);
+    expect(fieldsReading(model, { key: "trip_dates" })).toEqual(["出差天数"]);
+    expect(fieldsReading(model, { key: "companions" })).toEqual(["同行人数"]);
+    expect(fieldsReading(model, { key: "reason" })).toEqual([]);
+  });
+});

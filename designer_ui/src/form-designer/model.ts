@@ -78,14 +78,28 @@ export function fromDocument(document: FormDocument | null | undefined): Designe
       extra[keyword] = value;
     }
   }
+  const fields = structuredClone(properties);
+  for (const field of Object.values(fields)) orderColumns(field);
   return {
     title: { ...(schema?.["x-label"] ?? (schema?.title ? { zh: schema.title } : {})) },
-    fields: structuredClone(properties),
+    fields,
     required: [...(schema?.required ?? [])].filter((key) => key in properties),
     sections,
     ui: structuredClone(ui.fields ?? {}),
     extra: structuredClone(extra),
   };
+}
+
+/** Put a table's columns in its `x-column-order` (storage may have sorted the keys). */
+function orderColumns(field: FieldSchema): void {
+  const items = field.items as TableItems | undefined;
+  const order = field["x-column-order"];
+  if (field["x-type"] !== "table" || !items?.properties || !Array.isArray(order)) return;
+  const keys = Object.keys(items.properties);
+  const ranked = order.filter((key): key is string => typeof key === "string" && keys.includes(key));
+  items.properties = Object.fromEntries(
+    [...ranked, ...keys.filter((key) => !ranked.includes(key))].map((key) => [key, items.properties[key] as FieldSchema]),
+  );
 }
 
 /** Field keys in display order (sections one after another). */
@@ -109,7 +123,9 @@ export function toDocument(model: DesignerModel): FormDocument {
   const properties: Record<string, FieldSchema> = {};
   for (const key of order) {
     const field = model.fields[key];
-    if (field) properties[key] = field;
+    if (!field) continue;
+    // The column order is written out: JSON object key order does not survive every store.
+    properties[key] = field["x-type"] === "table" ? { ...field, "x-column-order": Object.keys(columnsOf(field)) } : field;
   }
   const sections: UiSection[] = model.sections.map((section) => {
     const title = cleanLabel(section.title);

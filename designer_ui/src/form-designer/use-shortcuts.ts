@@ -6,14 +6,22 @@ import { useEffect } from "react";
 
 import { duplicateField, removeField } from "./commands";
 import type { FieldRef } from "./model";
+import { fieldsReading } from "./references";
 import type { DesignerStore } from "./store";
+
+/** A dialog or a masked drawer is open (closed antd dialogs stay in the DOM, hidden). */
+function overlayOpen(): boolean {
+  return [...document.querySelectorAll(".ant-modal-wrap, .ant-drawer-mask")].some(
+    (element) => element.getClientRects().length > 0,
+  );
+}
 
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest(".ant-select") !== null;
 }
 
-export function useShortcuts(store: DesignerStore, save: () => void, enabled: boolean) {
+export function useShortcuts(store: DesignerStore, save: () => void, enabled: boolean, onDeleted?: (ref: FieldRef, readers: string[]) => void) {
   useEffect(() => {
     if (!enabled) return undefined;
     const onKey = (event: KeyboardEvent) => {
@@ -24,7 +32,7 @@ export function useShortcuts(store: DesignerStore, save: () => void, enabled: bo
         save();
         return;
       }
-      if (typing(event.target) || document.querySelector(".ant-modal-wrap, .ant-drawer-open")) return;
+      if (typing(event.target) || overlayOpen()) return;
       const state = store.getState();
       if (mod && key === "z" && !event.shiftKey) {
         event.preventDefault();
@@ -35,7 +43,9 @@ export function useShortcuts(store: DesignerStore, save: () => void, enabled: bo
       } else if (state.selection?.kind === "field" && (event.key === "Delete" || event.key === "Backspace")) {
         event.preventDefault();
         const ref = state.selection.ref;
+        const readers = fieldsReading(state.model, ref);
         state.run("delete", (model) => removeField(model, ref), { select: null });
+        onDeleted?.(ref, readers);
       } else if (state.selection?.kind === "field" && mod && key === "d") {
         event.preventDefault();
         const ref = state.selection.ref;
@@ -52,5 +62,5 @@ export function useShortcuts(store: DesignerStore, save: () => void, enabled: bo
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [store, save, enabled]);
+  }, [store, save, enabled, onDeleted]);
 }

@@ -62,6 +62,8 @@ export interface FieldSchema {
   "x-camera-only"?: boolean;
   "x-watermark"?: boolean;
   "x-content"?: Label;
+  /** A sub-table's column keys in display order (key order does not survive jsonb). */
+  "x-column-order"?: string[];
   type?: string;
   format?: string;
   default?: unknown;

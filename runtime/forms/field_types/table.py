@@ -19,7 +19,9 @@ class TableFieldType(FieldType):
     value_kind = "table"
     label = {"zh": "明细表", "en": "Sub-table"}
     excel_number_format = "0"
-    keywords = frozenset({"items", "minItems", "maxItems"})
+    # x-column-order: the columns' display order. JSON objects have no reliable key order
+    # (PostgreSQL's jsonb sorts keys), so the order of items.properties alone is not kept.
+    keywords = frozenset({"items", "minItems", "maxItems", "x-column-order"})
     required_keywords = ("items",)
     max_items_cap = limits.MAX_TABLE_ROWS
     column_allowed = False  # no tables inside tables: one level of nesting keeps rules and reports simple
@@ -47,10 +49,11 @@ class TableFieldType(FieldType):
                 "required": [],
                 "additionalProperties": False,
             },
+            "x-column-order": ["name"],
         }
 
     def default_ui(self) -> dict[str, Any]:
-        """Add-row button text and column order follow ``items.properties``."""
+        """Add-row button text (the column order is ``x-column-order``, else ``items.properties``)."""
         return {"add_label": {"zh": "添加一行", "en": "Add row"}}
 
     def check_extra(self, prop: Mapping[str, Any], path: str, pointer: str) -> list[FormIssue]:
@@ -76,6 +79,14 @@ class TableFieldType(FieldType):
         required = items.get("required", [])
         if not isinstance(required, list) or not all(isinstance(key, str) for key in required):
             issues.append(self._invalid(path, where, "required", "use a list of column keys"))
+        order = prop.get("x-column-order")
+        if order is not None and (
+            not isinstance(order, list)
+            or not all(isinstance(key, str) for key in order)
+            or len(set(order)) != len(order)
+            or set(order) != set(items["properties"])
+        ):
+            issues.append(self._invalid(path, pointer, "x-column-order", "list every column key once"))
         count = len(items["properties"])
         if count > limits.MAX_COLUMNS:
             issues.append(
@@ -87,6 +98,15 @@ class TableFieldType(FieldType):
                 )
             )
         return issues
+
+    @staticmethod
+    def column_order(prop: Mapping[str, Any], keys: list[str]) -> list[str]:
+        """``keys`` in display order: ``x-column-order`` first (when valid), the rest as given."""
+        order = prop.get("x-column-order")
+        if not isinstance(order, list):
+            return keys
+        ranked = [key for key in order if isinstance(key, str) and key in keys]
+        return ranked + [key for key in keys if key not in ranked]
 
     def json_schema_with_columns(self, prop: Mapping[str, Any], columns: Mapping[str, Any]) -> dict[str, Any]:
         """Return the normalized fragment with the normalized column fragments."""

@@ -11,7 +11,7 @@ import {
   HolderOutlined,
   PlusOutlined,
 } from "@ant-design/icons";
-import { Button, Dropdown, Tag, Tooltip } from "antd";
+import { App as AntApp, Button, Dropdown, Tag, Tooltip } from "antd";
 import type { KeyboardEvent, MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -23,6 +23,7 @@ import { columnId, fieldId, tableId, type DragData, type DropData } from "../dnd
 import { fieldTypeUi } from "../field-types";
 import { FieldTypeIcon } from "../field-types/icons";
 import { columnsOf, isRequired, refPath, sectionOf, type FieldRef } from "../model";
+import { fieldsReading } from "../references";
 import { WidgetSketch } from "./widget-sketch";
 
 function stop(event: MouseEvent | KeyboardEvent) {
@@ -146,6 +147,7 @@ function TableColumns({ table, field }: { table: string; field: FieldSchema }) {
 
 export function FieldCard({ fieldKey, sectionKey, span }: { fieldKey: string; sectionKey: string; span: number }) {
   const { t } = useTranslation("designer");
+  const { message } = AntApp.useApp();
   const { store, issues } = useDesignerEnv();
   const field = useDesigner((state) => state.model.fields[fieldKey]);
   const ui = useDesigner((state) => state.model.ui[fieldKey]);
@@ -239,7 +241,9 @@ export function FieldCard({ fieldKey, sectionKey, span }: { fieldKey: string; se
               aria-label={t("canvas.delete")}
               onClick={(event) => {
                 stop(event);
+                const readers = fieldsReading(store.getState().model, ref);
                 store.getState().run("delete", (model) => removeField(model, ref), { select: null });
+                if (readers.length) void message.warning(t("canvas.deletedReferenced", { fields: readers.join("、") }));
               }}
             />
           </Tooltip>

@@ -32,8 +32,17 @@ export function ComputeEditor({
   const [error, setError] = useState<string | null>(null);
   const [first, setFirst] = useState<string | undefined>();
   const [second, setSecond] = useState<string | undefined>();
+  // Follow changes made elsewhere (undo, a template button), but never rewrite what is being
+  // typed: only when the text no longer says the stored formula.
   useEffect(() => {
-    setText(value === undefined ? "" : JSON.stringify(value));
+    setText((current) => {
+      try {
+        if (JSON.stringify(JSON.parse(current)) === JSON.stringify(value)) return current;
+      } catch {
+        // half-typed text: replaced only when the stored formula changed under it
+      }
+      return value === undefined ? "" : JSON.stringify(value);
+    });
   }, [value]);
 
   const variables: { value: string; label: string }[] = [];

@@ -1,11 +1,12 @@
-import { DatePicker, Divider, Empty, Form, Input, InputNumber, Radio, Select, Switch, Tabs, Typography } from "antd";
+import { ArrowLeftOutlined, ArrowRightOutlined } from "@ant-design/icons";
+import { Button, DatePicker, Divider, Empty, Form, Input, InputNumber, Radio, Select, Switch, Tabs, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { localized } from "../../i18n";
 import type { FieldSchema, FieldUi, Label } from "../../schema/form";
-import { renameKey, setRequired, setTitle, updateField, updateSection, updateUi } from "../commands";
+import { moveColumn, renameKey, setRequired, setTitle, updateField, updateSection, updateUi } from "../commands";
 import { useDesigner, useDesignerEnv } from "../context";
 import { fieldTypeUi, type EditorKind } from "../field-types";
 import { FieldTypeIcon } from "../field-types/icons";
@@ -301,6 +302,25 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
   );
 }
 
+/** Move a sub-table column left or right (the keyboard way; the canvas also drags). */
+function ColumnMoves({ fieldRef }: { fieldRef: FieldRef }) {
+  const { t } = useTranslation("designer");
+  const { store } = useDesignerEnv();
+  const table = useDesigner((state) => state.model.fields[fieldRef.key]); // a stable object, unlike a fresh key list
+  const columns = Object.keys(columnsOf(table));
+  const index = columns.indexOf(fieldRef.column ?? "");
+  const move = (to: number) =>
+    store.getState().run("move column", (model) => moveColumn(model, fieldRef.key, fieldRef.column ?? "", to));
+  return (
+    <span className="fd-column-moves">
+      <Button size="small" type="text" icon={<ArrowLeftOutlined />} disabled={index <= 0} aria-label={t("props.columnLeft")}
+        onClick={() => move(index - 1)} />
+      <Button size="small" type="text" icon={<ArrowRightOutlined />} disabled={index < 0 || index >= columns.length - 1}
+        aria-label={t("props.columnRight")} onClick={() => move(index + 2)} />
+    </span>
+  );
+}
+
 function FieldProperties({ fieldRef }: { fieldRef: FieldRef }) {
   const { t } = useTranslation("designer");
   const { store, palette, issues } = useDesignerEnv();
@@ -341,6 +361,7 @@ function FieldProperties({ fieldRef }: { fieldRef: FieldRef }) {
         <FieldTypeIcon name={fieldTypeUi(field["x-type"]).icon} />
         <span>{type ? localized(type.label) : field["x-type"]}</span>
         {fieldRef.column && <Typography.Text type="secondary">· {t("props.columnOf", { table: localized(model.fields[fieldRef.key]?.["x-label"]) || fieldRef.key })}</Typography.Text>}
+        {fieldRef.column && <ColumnMoves fieldRef={fieldRef} />}
       </div>
       {problems.map((issue, index) => (
         <div key={index} className="fd-issue-text fd-props-issue" role="alert">

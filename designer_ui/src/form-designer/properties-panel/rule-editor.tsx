@@ -10,15 +10,16 @@ import { checkRule } from "../../lib/rules";
 import type { JsonLogic } from "../../schema/form";
 import { useDictionarySnapshot } from "../use-dictionary-snapshot";
 import type { DesignerModel } from "../model";
-import { conditionFields } from "./rule-fields";
+import { conditionFields, multiValuedPaths } from "./rule-fields";
+import { toBuilderRule, toEngineRule } from "./rule-transform";
 import { describeRule } from "./rule-summary";
 
 const EMPTY: RuleGroupType = { combinator: "and", rules: [] };
 
-function toQuery(rule: JsonLogic): RuleGroupType | null {
+function toQuery(rule: JsonLogic, multi: ReadonlySet<string>): RuleGroupType | null {
   if (rule === undefined || rule === null) return EMPTY;
   try {
-    const parsed = parseJsonLogic(rule as never);
+    const parsed = parseJsonLogic(toBuilderRule(rule, multi) as never);
     return parsed.rules.length ? parsed : null;
   } catch {
     return null;
@@ -94,7 +95,11 @@ function RuleModal({
   const { t } = useTranslation("designer");
   const dictionary = useDictionarySnapshot(model);
   const fields = useMemo(() => conditionFields(model, fieldKey, dictionary), [model, fieldKey, dictionary]);
-  const initial = toQuery(value);
+  const multi = useMemo(() => multiValuedPaths(model), [model]);
+  const initial = toQuery(value, multi);
+  // Numbers only for number inputs: option codes such as "007" stay text.
+  const format = (built: RuleGroupType) =>
+    toEngineRule(formatQuery(built, { format: "jsonlogic", parseNumbers: "strict-limited", fields }), multi) as JsonLogic;
   const [mode, setMode] = useState<"builder" | "json">(initial ? "builder" : "json");
   const [query, setQuery] = useState<RuleGroupType>(initial ?? EMPTY);
   const [json, setJson] = useState(value === undefined ? "" : JSON.stringify(value, null, 2));
@@ -104,7 +109,7 @@ function RuleModal({
     let rule: JsonLogic | undefined;
     if (mode === "builder") {
       if (!query.rules.length) return onSave(undefined);
-      rule = formatQuery(query, { format: "jsonlogic", parseNumbers: true }) as JsonLogic;
+      rule = format(query);
     } else {
       if (!json.trim()) return onSave(undefined);
       try {
@@ -129,11 +134,11 @@ function RuleModal({
           value={mode}
           onChange={(next) => {
             if (next === "json" && mode === "builder") {
-              setJson(query.rules.length ? JSON.stringify(formatQuery(query, { format: "jsonlogic", parseNumbers: true }), null, 2) : "");
+              setJson(query.rules.length ? JSON.stringify(format(query), null, 2) : "");
             }
             if (next === "builder" && mode === "json") {
               try {
-                const parsed = json.trim() ? toQuery(JSON.parse(json)) : EMPTY;
+                const parsed = json.trim() ? toQuery(JSON.parse(json), multi) : EMPTY;
                 if (!parsed) {
                   setError(t("rules.notBuildable"));
                   return;

@@ -6,7 +6,18 @@ import { localized } from "../../i18n";
 import type { DictionarySnapshot, FieldSchema } from "../../schema/form";
 import type { DesignerModel } from "../model";
 
-const NO_VALUE = new Set(["description", "attachment", "image", "signature", "table"]);
+// No builder conditions on these (write them as JSON): no value, or a value the builder's
+// editors cannot write in the stored format (datetime needs an offset).
+const NO_VALUE = new Set(["description", "attachment", "image", "signature", "table", "datetime"]);
+
+/** The "form.<key>" paths whose value is a list of codes (for rule-transform.ts). */
+export function multiValuedPaths(model: DesignerModel): Set<string> {
+  const paths = new Set<string>();
+  for (const [key, field] of Object.entries(model.fields)) {
+    if (field["x-type"] === "multi_select" || (field["x-type"] === "checkbox" && field.type === "array")) paths.add(`form.${key}`);
+  }
+  return paths;
+}
 
 export function conditionFields(model: DesignerModel, except: string | null, dictionary: DictionarySnapshot): Field[] {
   const fields: Field[] = [];
@@ -33,7 +44,7 @@ function toRqbField(key: string, field: FieldSchema, dictionary: DictionarySnaps
     return { ...base, valueEditorType: "select", values: options ?? [], operators: choiceOperators(), defaultValue: options?.[0]?.name };
   }
   if (type === "multi_select" || (type === "checkbox" && options)) {
-    return { ...base, valueEditorType: "select", values: options ?? [], operators: [{ name: "in", value: "in", label: "包含" }] };
+    return { ...base, valueEditorType: "multiselect", values: options ?? [], operators: [op("in", "∋ any of"), op("notIn", "∌ none of")] };
   }
   if (type === "checkbox") {
     return { ...base, valueEditorType: "checkbox", operators: [{ name: "=", value: "=", label: "=" }], defaultValue: true };
@@ -41,8 +52,8 @@ function toRqbField(key: string, field: FieldSchema, dictionary: DictionarySnaps
   if (type === "number" || type === "money" || (type === "computed" && field.type !== "string")) {
     return { ...base, inputType: "number", operators: numberOperators() };
   }
-  if (type === "date" || type === "datetime") {
-    return { ...base, inputType: type === "date" ? "date" : "datetime-local", operators: numberOperators() };
+  if (type === "date") {
+    return { ...base, inputType: "date", operators: numberOperators() };
   }
   return { ...base, operators: textOperators() };
 }
@@ -58,5 +69,5 @@ function numberOperators() {
 }
 
 function textOperators() {
-  return [op("=", "="), op("!=", "≠"), op("contains", "contains"), op("beginsWith", "begins with"), op("null", "is empty"), op("notNull", "is not empty")];
+  return [op("=", "="), op("!=", "≠"), op("contains", "contains"), op("null", "is empty"), op("notNull", "is not empty")];
 }

@@ -38,11 +38,17 @@ export function fieldOrder(document: FormDocument): string[] {
   return out;
 }
 
-/** The columns of a sub-table (empty for any other field). */
+/** The columns of a sub-table in display order (`x-column-order`; empty for any other field). */
 export function tableColumns(field: FieldSchema): Record<string, FieldSchema> {
   if (field["x-type"] !== "table") return {};
   const items = field.items as TableItems | undefined;
-  return items && isRecord(items.properties) ? items.properties : {};
+  if (!items || !isRecord(items.properties)) return {};
+  const order = field["x-column-order"];
+  if (!Array.isArray(order)) return items.properties;
+  const keys = Object.keys(items.properties);
+  const ranked = order.filter((key): key is string => typeof key === "string" && keys.includes(key));
+  const sorted = [...ranked, ...keys.filter((key) => !ranked.includes(key))];
+  return Object.fromEntries(sorted.map((key) => [key, items.properties[key] as FieldSchema]));
 }
 
 export function tableRequired(field: FieldSchema): string[] {

@@ -29,7 +29,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Drawer, Grid, Input, Modal, Result, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router-dom";
+import { Link, useBlocker, useParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { ApiError, errorMessage } from "../../api/errors";
@@ -56,11 +56,22 @@ import { FormRenderer } from "../../form-renderer";
 import { localized } from "../../i18n";
 import "./form-designer-page.css";
 
-// Pointer first (dropping into a sub-table or an empty section), then the closest item.
+// Pointer first (dropping into a sub-table or an empty section), then the closest item. Only
+// palette items and columns may land in a sub-table's column strip.
 const collision: CollisionDetection = (args) => {
   const within = pointerWithin(args);
-  const table = within.find((entry) => String(entry.id).startsWith("table:") || String(entry.id).startsWith("column:"));
+  const kind = (args.active.data.current as DragData | undefined)?.kind;
+  const inTable = (entry: { id: unknown }) => String(entry.id).startsWith("table:") || String(entry.id).startsWith("column:");
+  const table = kind === "field" ? undefined : within.find(inTable);
   if (table) return [table];
+  if (kind === "column") return [];
+  if (kind === "field") {
+    const others = within.filter((entry) => !inTable(entry));
+    const field = others.find((entry) => String(entry.id).startsWith("field:"));
+    if (field) return [field];
+    if (others.length) return others;
+    return closestCenter(args).filter((entry) => !inTable(entry));
+  }
   const field = within.find((entry) => String(entry.id).startsWith("field:"));
   if (field) return [field];
   if (within.length) return within;
@@ -151,7 +162,7 @@ function IssuesList({ issues, onPick }: { issues: Issue[]; onPick: (issue: Issue
 export function FormDesignerPage() {
   const { key = "" } = useParams();
   const { t } = useTranslation("designer");
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const { user } = useBoot();
   const queryClient = useQueryClient();
   const screens = Grid.useBreakpoint();
@@ -177,7 +188,10 @@ export function FormDesignerPage() {
     queryKey: ["apps", key, "draft"],
     queryFn: () => unwrap(api.GET("/api/v1/apps/{key}/draft/", { params: { path: { key } } })),
     enabled: canDesign,
-    staleTime: Infinity,
+    // Always the server's latest draft when the designer opens (autosave moves the revision on).
+    staleTime: 0,
+    gcTime: 0,
+    refetchOnMount: "always",
   });
   const palette = useQuery({
     queryKey: ["field-types"],
@@ -195,7 +209,38 @@ export function FormDesignerPage() {
 
   const autosave = useAutosave(store, key, loaded);
   const saveNow = useCallback(() => void autosave.saveNow(), [autosave]);
-  useShortcuts(store, saveNow, loaded);
+  const onDeleted = useCallback(
+    (_ref: FieldRef, readers: string[]) => {
+      if (readers.length) void message.warning(t("canvas.deletedReferenced", { fields: readers.join("、") }));
+    },
+    [message, t],
+  );
+  useShortcuts(store, saveNow, loaded, onDeleted);
+
+  // Leaving through an in-app link: save first; if that fails, ask before dropping edits.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => {
+    const state = store.getState();
+    return currentLocation.pathname !== nextLocation.pathname && state.version !== state.savedVersion;
+  });
+  const { saveNow: flush } = autosave;
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    void flush().then((ok) => {
+      if (ok) {
+        blocker.proceed();
+        return;
+      }
+      modal.confirm({
+        title: t("save.leaveTitle"),
+        content: t("save.leaveBody"),
+        okText: t("save.leave"),
+        okButtonProps: { danger: true },
+        cancelText: t("save.stay"),
+        onOk: () => blocker.proceed(),
+        onCancel: () => blocker.reset(),
+      });
+    });
+  }, [blocker, flush, modal, t]);
 
   const issueMap = useMemo(() => {
     const map = new Map<string, Issue[]>();
@@ -272,7 +317,13 @@ export function FormDesignerPage() {
     const translated = event.active.rect.current.translated;
     const overRect = event.over.rect;
     const horizontal = over.kind === "column";
-    const after = translated
+    const model = store.getState().model;
+    const keyboard = event.activatorEvent instanceof KeyboardEvent;
+    const sameSection = active.kind === "field" && over.kind === "field" && active.sectionId === over.sectionId;
+    const sectionFields = model.sections.find((section) => section.id === (over as { sectionId?: string }).sectionId)?.fields ?? [];
+    const after = keyboard && sameSection
+      ? sectionFields.indexOf(active.key) < sectionFields.indexOf(over.key)
+      : translated
       ? horizontal
         ? translated.left + translated.width / 2 > overRect.left + overRect.width / 2
         : translated.top + translated.height / 2 > overRect.top + overRect.height / 2
