@@ -17,6 +17,7 @@ import type {
   SubmissionIssue,
   UiSection,
 } from "../schema/form";
+import { useRulesCalendar } from "./lib/calendar";
 import { evaluateForm } from "./lib/evaluate";
 import { fieldLabel, fieldOrder, isRecord, pointerJoin, pointerParts, tableColumns } from "./lib/fields";
 import { issueText } from "./lib/messages";
@@ -144,10 +145,14 @@ export function FormRenderer(props: FormRendererProps) {
   const properties = useMemo(() => document.schema.properties ?? {}, [document]);
   const uiFields = document.ui_schema?.fields ?? {};
 
-  const evaluation = useMemo(() => evaluateForm(document, value, context, dictionary), [document, value, context, dictionary]);
+  const calendar = useRulesCalendar();
+  const evaluation = useMemo(
+    () => evaluateForm(document, value, context, dictionary, calendar),
+    [document, value, context, dictionary, calendar],
+  );
   const clientIssues = useMemo(
-    () => (readOnly ? [] : validateForm(document, value, { dictionary, fieldRights, context, previous: props.previous })),
-    [document, value, dictionary, fieldRights, context, readOnly, props.previous],
+    () => (readOnly ? [] : validateForm(document, value, { dictionary, fieldRights, context, previous: props.previous, calendar })),
+    [document, value, dictionary, fieldRights, context, readOnly, props.previous, calendar],
   );
 
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
@@ -214,7 +219,7 @@ export function FormRenderer(props: FormRendererProps) {
   }, [highlight]);
 
   const emit = (next: Record<string, unknown>) => {
-    onChange?.(evaluateForm(document, next, context, dictionary).value);
+    onChange?.(evaluateForm(document, next, context, dictionary, calendar).value);
   };
   const setField = (key: string, fieldValue: unknown) => {
     const field = properties[key];

@@ -7,7 +7,7 @@
 // Paths in `visible` and `required`: top-level keys ("budget"), cells of sub-table rows
 // ("companions.0.name"); `required` also holds statically required columns by their
 // dotted field path ("companions.name") for column headers.
-import { evaluateRule, ruleVariables, truthy } from "../../lib/rules";
+import { evaluateRule, ruleVariables, truthy, type WorkCalendar } from "../../lib/rules";
 import type { DictionarySnapshot, FieldSchema, FormDocument, RuleContext } from "../../schema/form";
 import { NO_CLIENT_VALUE, decimalPlaces, isEmpty, isRecord, tableColumns, tableRequired } from "./fields";
 
@@ -212,8 +212,10 @@ export function evaluateForm(
   value: Record<string, unknown>,
   context?: RuleContext,
   dictionary?: DictionarySnapshot,
+  calendar?: WorkCalendar,
 ): Evaluation {
   void dictionary; // options do not take part in rules; kept for the public signature
+  const options = calendar ? { calendar } : undefined;
   const clean = takeValues(document, value);
   const data = ruleData(context, clean);
   const hiddenByRule = new Set<string>();
@@ -224,7 +226,7 @@ export function evaluateForm(
     if (visibleIf !== undefined) {
       let visible = true;
       try {
-        visible = truthy(evaluateRule(visibleIf, ctx));
+        visible = truthy(evaluateRule(visibleIf, ctx, options));
       } catch {
         visible = true; // a rule that cannot be evaluated does not hide data
       }
@@ -238,7 +240,7 @@ export function evaluateForm(
     if (compute !== undefined) {
       let outcome: { value: unknown; ok: boolean };
       try {
-        outcome = coerceComputed(evaluateRule(compute, ctx), plan.field);
+        outcome = coerceComputed(evaluateRule(compute, ctx, options), plan.field);
       } catch {
         outcome = { value: undefined, ok: false };
       }
@@ -268,7 +270,7 @@ export function evaluateForm(
     const rule = field["x-required-if"];
     if (rule === undefined) return false;
     try {
-      return truthy(evaluateRule(rule, ctx));
+      return truthy(evaluateRule(rule, ctx, options));
     } catch {
       return false; // the rule's inputs are themselves invalid and reported
     }

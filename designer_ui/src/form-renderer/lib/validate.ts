@@ -1,10 +1,12 @@
 // Client-side submission validation: the same codes, pointers and messages as the server
 // (runtime/forms/submission.py and the field types), so an error shows before the round
 // trip. The server stays authoritative (user/department existence, signer, previous values).
+import type { WorkCalendar } from "../../lib/rules";
 import type { DictionarySnapshot, FieldRight, FieldSchema, FormDocument, RuleContext, SubmissionIssue } from "../../schema/form";
 import { allFields, evaluateForm } from "./evaluate";
 import { fieldOptions, isArrayField, isEmpty, isRecord, pointerJoin, tableColumns, tableRequired } from "./fields";
 import { VALUE_MESSAGES, issueText } from "./messages";
+
 
 export interface ValidateOptions {
   dictionary?: DictionarySnapshot;
@@ -12,6 +14,8 @@ export interface ValidateOptions {
   context?: RuleContext;
   /** Stored data when editing: a disabled option already chosen there stays allowed. */
   previous?: Record<string, unknown>;
+  /** The company's working calendar for working-day rules (default: Monday to Friday). */
+  calendar?: WorkCalendar;
 }
 
 const MAX_NUMBER = 1e15;
@@ -303,7 +307,7 @@ export function validateForm(
   const rights = options.fieldRights ?? {};
   const previous = options.previous ?? {};
   const properties = document.schema.properties ?? {};
-  const evaluation = evaluateForm(document, value, options.context, options.dictionary);
+  const evaluation = evaluateForm(document, value, options.context, options.dictionary, options.calendar);
   const clean = evaluation.value;
   const checker = new Checker(options.dictionary);
   const locked = (path: string) => rights[path] === "hidden" || rights[path] === "read_only";

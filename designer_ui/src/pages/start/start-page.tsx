@@ -1,4 +1,5 @@
 // /start/:key — fill in and submit a request of an app (the end user's side of the renderer).
+import { useRulesCalendar } from "../../form-renderer/lib/calendar";
 import { SendOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
 import { Alert, Button, Card, Form, Result, Skeleton, Switch, Typography } from "antd";
@@ -126,9 +127,10 @@ function StartForm({
   const [failure, setFailure] = useState<string | null>(null);
   const actions = useRef<HTMLDivElement | null>(null);
 
+  const calendar = useRulesCalendar();
   const clientIssues = useMemo(
-    () => validateForm(form, value, { dictionary, fieldRights, context }),
-    [form, value, dictionary, fieldRights, context],
+    () => validateForm(form, value, { dictionary, fieldRights, context, calendar }),
+    [form, value, dictionary, fieldRights, context, calendar],
   );
   const missingPicks = picks.filter((pick) => !(chosen[pick.node_id]?.length));
 
