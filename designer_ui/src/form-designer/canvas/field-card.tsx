@@ -3,6 +3,7 @@ import { horizontalListSortingStrategy, SortableContext, useSortable } from "@dn
 import { CSS } from "@dnd-kit/utilities";
 import {
   ArrowDownOutlined,
+  BookOutlined,
   ArrowUpOutlined,
   CopyOutlined,
   DeleteOutlined,
@@ -11,7 +12,7 @@ import {
   HolderOutlined,
   PlusOutlined,
 } from "@ant-design/icons";
-import { App as AntApp, Button, Dropdown, Tag, Tooltip } from "antd";
+import { App as AntApp, Button, Dropdown, Tooltip } from "antd";
 import type { KeyboardEvent, MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -51,7 +52,11 @@ function FieldBadges({ field }: { field: FieldSchema }) {
           <FunctionOutlined aria-label={t("canvas.hasCompute")} />
         </Tooltip>
       )}
-      {field["x-dictionary"] && <Tag className="fd-dict-tag">{t("canvas.dictionary", { key: field["x-dictionary"] })}</Tag>}
+      {field["x-dictionary"] && (
+        <Tooltip title={t("canvas.dictionary", { key: field["x-dictionary"] })}>
+          <BookOutlined className="fd-dict-icon" aria-label={t("canvas.dictionary", { key: field["x-dictionary"] })} />
+        </Tooltip>
+      )}
     </span>
   );
 }

@@ -7,8 +7,9 @@ import type { FieldSchema, FieldUi } from "../../schema/form";
 /** A light drawing of the field's input on the canvas (the preview uses the real renderer). */
 export function WidgetSketch({ field, ui }: { field: FieldSchema; ui: FieldUi | undefined }) {
   const { t } = useTranslation("designer");
-  const placeholder = localized(ui?.placeholder) || t("canvas.placeholder");
   const type = field["x-type"];
+  const choosing = ["select", "multi_select", "user", "department", "date", "datetime"].includes(type);
+  const placeholder = localized(ui?.placeholder) || (choosing ? t("canvas.choose") : t("canvas.placeholder"));
   if (type === "description") {
     return <div className="fd-sketch-text">{localized(field["x-content"])}</div>;
   }
