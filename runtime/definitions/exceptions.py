@@ -97,3 +97,10 @@ class ImportInvalid(ValidationFailed):
 class SimulationInvalid(ValidationFailed):
     code = "simulation_invalid"
     message = gettext_noop("The flow (%(which)s) cannot be read, so it cannot be simulated; verify it to see why.")
+
+
+class BpmnExportInvalid(ValidationFailed):
+    code = "bpmn_export_invalid"
+    message = gettext_noop(
+        "The flow (%(which)s) cannot be read, so it cannot be exported as BPMN; verify it to see why."
+    )

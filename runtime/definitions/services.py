@@ -42,6 +42,7 @@ from runtime.definitions.exceptions import (
     AppArchived,
     AppKeyInvalid,
     AppNotPublished,
+    BpmnExportInvalid,
     DraftConflict,
     PublishRefused,
     RollbackInvalid,
@@ -52,6 +53,7 @@ from runtime.definitions.models import WRAPPER_SCHEMA_VERSION, App, AppDraft, Ap
 from runtime.definitions.simulation import dress_result, prepare_data
 from runtime.definitions.verification import has_errors, localize, verify_documents
 from runtime.flows import FlowInvalid, simulate, simulate_batch
+from runtime.flows.bpmn import export_bpmn
 from runtime.forms import FormSpec, form_spec_cache
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_-]{1,63}", re.ASCII)
@@ -539,6 +541,27 @@ def app_export(*, actor: Any, app: App, version: Which = "draft", meta: RequestM
     with transaction.atomic():
         _audit(actor, "app.export", app, meta=meta, after={"version": label})
     return document
+
+
+def app_bpmn(
+    *, actor: Any, app: App, version: Which = "draft", language: str = "zh", meta: RequestMeta | None = None
+) -> tuple[bytes, str]:
+    """(BPMN 2.0 XML, version label) of the flow of the draft, the published version or version n.
+
+    A read of the definition leaving the system, so it needs apps.design and is audited
+    like the JSON export. Node names and descriptions follow ``language`` (zh or en).
+    """
+    _require(actor, APPS_DESIGN)
+    _, flow, _, label = _documents(app, version)
+    english = not language.lower().startswith("zh")
+    name = (app.name_en or app.name) if english else (app.name or app.name_en)
+    try:
+        xml = export_bpmn(flow, process_id=f"Process_{app.key}", name=name or app.key, language=language)
+    except FlowInvalid as exc:
+        raise BpmnExportInvalid(params={"which": label}, details=exc.details) from None
+    with transaction.atomic():
+        _audit(actor, "app.export", app, meta=meta, after={"version": label, "format": "bpmn"})
+    return xml, label
 
 
 def _fresh_key(base: Any) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, parsers, permissions, serializers, status, viewsets
@@ -17,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from platform_core.audit.api.views import JSONErrorsNegotiation
 from platform_core.audit.services import RequestMeta
 from platform_core.org.permissions import APPS_DESIGN, APPS_PUBLISH, has_permission
 from runtime.definitions import selectors, services
@@ -38,6 +41,7 @@ ACTION_PERMISSIONS: dict[str, str | None] = {
     "draft": APPS_DESIGN,
     "verify": APPS_DESIGN,
     "export": APPS_DESIGN,
+    "bpmn": APPS_DESIGN,
     "import_app": APPS_DESIGN,
     "copy": APPS_DESIGN,
     "archive": APPS_DESIGN,
@@ -292,6 +296,33 @@ class AppViewSet(viewsets.GenericViewSet):
         suffix = "draft" if document["source"]["version"] is None else f"v{document['source']['version']}"
         filename = f"{app.key}-{suffix}.qiaoban.json"
         return Response(document, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @extend_schema(
+        parameters=[
+            KEY,
+            OpenApiParameter("version", str, description="“draft” (default), “published” or a number"),
+            OpenApiParameter("language", str, enum=["zh", "en"],
+                             description="Names and descriptions in the file (default: the request's language)"),
+        ],
+        responses={
+            (200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY, description="BPMN 2.0 XML file"),
+            400: OpenApiResponse(description="bpmn_export_invalid: the flow cannot be read (details = issues)"),
+            404: OpenApiResponse(description="app_not_found, version_not_found, app_not_published"),
+        },
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=JSONErrorsNegotiation)
+    def bpmn(self, request: Request, key: str | None = None) -> HttpResponse:
+        """Download the flow as a BPMN 2.0 file with its diagram (export only; approval details in documentation)."""
+        app = self.get_object()
+        which = _version_param(request, "version", "draft")
+        language = request.query_params.get("language") or get_language() or "zh"
+        xml, label = services.app_bpmn(actor=request.user, app=app, version=which, language=language,
+                                       meta=_meta(request))
+        suffix = "draft" if label == "draft" else f"v{label}"
+        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{app.key}-{suffix}.bpmn"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": s.ImportUploadSerializer},
