@@ -4,6 +4,7 @@ import { AppDetailPage } from "../pages/apps/app-detail-page";
 import { AppListPage } from "../pages/apps/app-list-page";
 import { DictionaryPage } from "../pages/dictionary/dictionary-page";
 import { FormDesignerPage } from "../pages/designer/form-designer-page";
+import { FlowDesignerPage } from "../pages/flow-designer/flow-designer-page";
 import { HomePage } from "../pages/home-page";
 import { NotFoundPage } from "../pages/not-found-page";
 import { StartPage } from "../pages/start/start-page";
@@ -21,6 +22,7 @@ export const routes: RouteObject[] = [
       { path: "dictionary/:entryKey", element: <DictionaryPage /> },
       // The designer takes the whole width under the shared top bar.
       { path: "apps/:key/form", element: <FormDesignerPage />, handle: { fullBleed: true } },
+      { path: "apps/:key/flow", element: <FlowDesignerPage />, handle: { fullBleed: true } },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

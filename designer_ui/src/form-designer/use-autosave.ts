@@ -1,17 +1,30 @@
-// Autosave of the draft form: a short pause after the last edit, one save at a time, with
+// Autosave of the draft (the form designer saves `form`, the flow designer `flow`): a short pause after the last edit, one save at a time, with
 // the revision the edit started from (the server answers 409 draft_conflict when someone
 // else saved meanwhile: nothing is overwritten; the designer offers to reload).
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { DesignerStore } from "./store";
+
+/** What autosave needs from a designer's store (both designers' zustand stores fit). */
+export interface SaveableState {
+  version: number;
+  savedVersion: number;
+  revision: number;
+  document(): unknown;
+  markSaved(version: number, revision: number): void;
+}
+
+export interface SaveableStore {
+  getState(): SaveableState;
+  subscribe(listener: (current: SaveableState, previous: SaveableState) => void): () => void;
+}
 
 export type SaveState = "saved" | "dirty" | "saving" | "error" | "conflict";
 
 const DELAY_MS = 1200;
 
-export function useAutosave(store: DesignerStore, appKey: string, enabled: boolean) {
+export function useAutosave(store: SaveableStore, appKey: string, enabled: boolean, part: "form" | "flow" = "form") {
   const [state, setStateValue] = useState<SaveState>("saved");
   const [error, setError] = useState<string | null>(null);
   const stateRef = useRef<SaveState>("saved");
@@ -31,7 +44,7 @@ export function useAutosave(store: DesignerStore, appKey: string, enabled: boole
       const draft = await unwrap(
         api.PUT("/api/v1/apps/{key}/draft/", {
           params: { path: { key: appKey } },
-          body: { expected_revision: snapshot.revision, form: snapshot.document() },
+          body: { expected_revision: snapshot.revision, [part]: snapshot.document() } as never,
         }),
       );
       store.getState().markSaved(version, draft.revision ?? snapshot.revision + 1);
@@ -44,7 +57,7 @@ export function useAutosave(store: DesignerStore, appKey: string, enabled: boole
       setError(caught instanceof Error ? caught.message : String(caught));
       return false;
     }
-  }, [store, appKey, setState]);
+  }, [store, appKey, setState, part]);
 
   /** Save now (after any save in flight); true when the server has everything. */
   const saveNow = useCallback(async (): Promise<boolean> => {

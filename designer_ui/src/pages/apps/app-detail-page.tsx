@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, CloudUploadOutlined, CopyOutlined, DownloadOutlined, EditOutlined, InboxOutlined, MoreOutlined, RollbackOutlined } from "@ant-design/icons";
+import {ApartmentOutlined, ArrowLeftOutlined, CloudUploadOutlined, CopyOutlined, DownloadOutlined, EditOutlined, InboxOutlined, MoreOutlined, RollbackOutlined } from "@ant-design/icons";
 import { Alert, Button, Dropdown, Result, Tabs, type MenuProps } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -109,6 +109,13 @@ export function AppDetailPage() {
             <Link to={`/apps/${app.key}/form`}>
               <Button icon={<EditOutlined />} data-testid="design-form">
                 {t("actions.designForm")}
+              </Button>
+            </Link>
+          )}
+          {canDesign && (
+            <Link to={`/apps/${app.key}/flow`}>
+              <Button icon={<ApartmentOutlined />} data-testid="design-flow">
+                {t("actions.designFlow")}
               </Button>
             </Link>
           )}

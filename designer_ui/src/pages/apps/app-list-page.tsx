@@ -1,4 +1,4 @@
-import { EditOutlined, ImportOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
+import {ApartmentOutlined, EditOutlined, ImportOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { Button, Empty, Grid, Input, Pagination, Select, Switch, Table, type TableProps, Tooltip } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -56,6 +56,11 @@ function AppCard({ app, onCopy }: { app: AppInfo; onCopy: (app: AppInfo) => void
         <Link to={`/apps/${app.key}/form`}>
           <Button size="small" icon={<EditOutlined />}>
             {t("actions.designForm")}
+          </Button>
+        </Link>
+        <Link to={`/apps/${app.key}/flow`}>
+          <Button size="small" icon={<ApartmentOutlined />}>
+            {t("actions.designFlow")}
           </Button>
         </Link>
       </div>

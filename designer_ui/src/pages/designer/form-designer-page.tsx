@@ -29,7 +29,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Drawer, Grid, Input, Modal, Result, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useBlocker, useParams } from "react-router-dom";
+import { Link, useBlocker, useNavigate, useParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { ApiError, errorMessage } from "../../api/errors";
@@ -478,6 +478,7 @@ function DesignerToolbar(props: {
   onPalette: () => void;
 }) {
   const { t } = useTranslation("designer");
+  const navigate = useNavigate();
   return (
     <div className="fd-toolbar">
       <Link to={`/apps/${props.appKey}`} className="fd-back" aria-label={t("toolbar.back")}>
@@ -487,6 +488,8 @@ function DesignerToolbar(props: {
         <span className="fd-app-name">{props.appName}</span>
         <span className="fd-toolbar-sub">{t("toolbar.formDesign")}</span>
       </div>
+      <Segmented size="small" value="form" onChange={(value) => value === "flow" && navigate(`/apps/${props.appKey}/flow`)} data-testid="designer-switch"
+        options={[{ value: "form", label: t("flow:toolbar.form") }, { value: "flow", label: t("flow:toolbar.flow") }]} />
       <SaveIndicator state={props.saveState} onRetry={props.onRetrySave} />
       <div className="fd-toolbar-spacer" />
       <Space size={4} wrap className="fd-toolbar-actions">

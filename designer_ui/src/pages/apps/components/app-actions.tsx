@@ -1,5 +1,4 @@
-import {
-  CopyOutlined,
+import {ApartmentOutlined, CopyOutlined,
   DownloadOutlined,
   EditOutlined,
   EyeOutlined,
@@ -75,6 +74,7 @@ export function AppRowActions({ app, onCopy }: { app: AppInfo; onCopy: (app: App
   const items: MenuProps["items"] = [
     { key: "open", icon: <EyeOutlined />, label: t("actions.open"), onClick: () => navigate(`/apps/${app.key}`) },
     { key: "design", icon: <EditOutlined />, label: t("actions.designForm"), onClick: () => navigate(`/apps/${app.key}/form`) },
+    { key: "flow", icon: <ApartmentOutlined />, label: t("actions.designFlow"), onClick: () => navigate(`/apps/${app.key}/flow`) },
     { key: "copy", icon: <CopyOutlined />, label: t("actions.copy"), onClick: () => onCopy(app) },
     {
       key: "export",
