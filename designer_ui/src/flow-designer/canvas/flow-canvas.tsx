@@ -30,7 +30,7 @@ import { nodeComponents, type CanvasNode } from "./nodes";
 
 export const PALETTE_MIME = "application/x-qiaoban-node";
 
-export function FlowCanvas({ describeCondition }: { describeCondition: (condition: unknown) => string }) {
+export function FlowCanvas({ describeCondition, compact = false }: { describeCondition: (condition: unknown) => string; compact?: boolean }) {
   const { t } = useTranslation("flow");
   const { message } = AntApp.useApp();
   const env = useFlowEnv();
@@ -226,8 +226,8 @@ export function FlowCanvas({ describeCondition }: { describeCondition: (conditio
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cfd5de" />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable position="bottom-right" nodeColor={(node) => nodeTypeUi((node.data as { node: { type: string } }).node.type).color}
-          maskColor="rgba(240, 242, 245, 0.7)" ariaLabel={t("canvas.minimap")} />
+        {!compact && <MiniMap pannable zoomable position="bottom-right" nodeColor={(node) => nodeTypeUi((node.data as { node: { type: string } }).node.type).color}
+          maskColor="rgba(240, 242, 245, 0.7)" ariaLabel={t("canvas.minimap")} />}
       </ReactFlow>
     </div>
   );

@@ -134,7 +134,11 @@ export function SimulationPanel({ appKey, form, open, onClose, onResult }: {
             )}
             {result.submission && !result.submission.valid && result.submission.errors.length > 0 && (
               <Alert type="info" showIcon className="fl-gap-top" title={t("simulate.sampleIncomplete")}
-                description={result.submission.errors.slice(0, 5).map((error) => error.message).join("；")} />
+                description={result.submission.errors.slice(0, 5).map((error) => {
+                  const key = (error.field ?? "").split(".")[0] ?? "";
+                  const label = localized(env.form.fields[key]?.["x-label"]);
+                  return label ? `${label}：${error.message}` : error.message;
+                }).join("；")} />
             )}
             <Timeline className="fl-sim-steps" items={result.steps.map((step, index) => ({
               key: `${step.node_id}-${index}`,

@@ -320,7 +320,7 @@ function FlowDesigner() {
       )}
       <div className="fl-body">
         {!narrow && <FlowPalette />}
-        <FlowCanvas describeCondition={describeCondition} />
+        <FlowCanvas describeCondition={describeCondition} compact={!screens.md} />
         {!narrow && <FlowPropertiesPanel />}
       </div>
       {narrow && (
