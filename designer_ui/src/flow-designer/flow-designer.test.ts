@@ -282,3 +282,29 @@ describe("auto-layout", () => {
     expect(Object.keys(positions)).toHaveLength(50);
   });
 });
+
+describe("node cards in words", () => {
+  it("says who approves, how, when reminders fire and whether urgent requests skip, in both languages", async () => {
+    const { initI18n } = await import("../i18n");
+    const { nodeSummary, plainNames } = await import("./lib/summary");
+    const i18n = initI18n("zh-Hans");
+    const names = { ...plainNames, role: (code: string) => ({ finance: "财务", general_manager: "总经理" })[code] ?? code };
+    const head = {
+      id: "head", type: "approval" as const, name: { zh: "部门负责人" },
+      config: {
+        mode: "all" as const,
+        assignees: [{ rule: "dept_head" as const, levels: 2 }, { rule: "role" as const, role: "finance" }],
+        timers: [{ kind: "remind" as const, after_hours: 24 }, { kind: "escalate" as const, after_working_days: 3, to: "manager" }],
+        skippable_when_urgent: true,
+      },
+    };
+    const zh = nodeSummary(head, names, i18n.getFixedT("zh-Hans", "flow"));
+    expect(zh.main).toBe("部门负责人 ×2 级 + 角色：财务");
+    expect(zh.badges).toEqual(["会签", "24 小时提醒", "3 个工作日升级给上级", "紧急可跳过"]);
+    const en = nodeSummary(head, names, i18n.getFixedT("en", "flow"));
+    expect(en.main).toBe("Department head ×2 levels + Role: 财务");
+    expect(en.badges).toEqual(["Everyone", "Remind after 24 h", "Escalate to manager after 3 working days", "Skipped when urgent"]);
+    const empty = nodeSummary({ id: "x", type: "approval", name: {}, config: { mode: "percentage", threshold: 60 } }, names, i18n.getFixedT("zh-Hans", "flow"));
+    expect(empty).toEqual({ main: "未设置审批人", badges: ["60% 同意即通过"] });
+  });
+});
