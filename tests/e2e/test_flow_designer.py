@@ -130,7 +130,8 @@ def test_draw_the_purchase_flow_publish_and_simulate(live_server, signed_in, art
     page.get_by_role("tab", name="提醒与超时").click()
     page.get_by_text("催办提醒", exact=True).click()
     page.get_by_text("超时升级", exact=True).click()
-    assert page.locator("input[data-testid=timer-escalate-after], [data-testid=timer-escalate-after] input").input_value() == "3"
+    escalate_after = page.locator("input[data-testid=timer-escalate-after], [data-testid=timer-escalate-after] input")
+    assert escalate_after.input_value() == "3"
 
     # 财务: the finance role, everyone approves (会签).
     rename(page, finance, "财务")

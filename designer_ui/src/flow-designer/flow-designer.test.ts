@@ -72,6 +72,10 @@ describe("graph editing", () => {
     expect(connectRefusal(doc, existing.source, existing.target)).toBe("duplicate");
     expect(connectRefusal(doc, approval, approval)).toBeNull();
     expect(connectRefusal(doc, "ghost", approval)).toBe("unknown_node");
+    // A loop back into the node is added next to its exit, never instead of it.
+    const looped = connect(doc, approval, approval);
+    expect(looped.replaced).toBeNull();
+    expect(looped.doc.edges.filter((edge) => edge.source === approval).map((edge) => edge.target).sort()).toEqual([approval, doc.edges.find((edge) => edge.source === approval)!.target].sort());
   });
 
   it("moves the one way out of a non-branching node instead of adding a second", () => {

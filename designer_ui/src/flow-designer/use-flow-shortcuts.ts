@@ -1,10 +1,15 @@
 // Keyboard: Delete removes the selection, Ctrl+C / Ctrl+V copy and paste nodes, Ctrl+Z /
 // Ctrl+Shift+Z (or Ctrl+Y) undo and redo, Ctrl+A selects everything, Ctrl+S saves now.
 // Typing in an input or a dialog is left alone.
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 
 import { copyElements, pasteElements, removeElements } from "./lib/graph";
 import type { FlowStore } from "./store";
+
+/** Delete, copy, paste and select-all act on the canvas only (not after clicking a switch in the panel). */
+function onCanvas(target: EventTarget | null): boolean {
+  return !(target instanceof HTMLElement) || target === document.body || target.closest(".fl-canvas") !== null;
+}
 
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -13,9 +18,10 @@ function typing(target: EventTarget | null): boolean {
 }
 
 export function useFlowShortcuts(store: FlowStore, saveNow: () => void, enabled: boolean, readOnly: boolean) {
+  // Each paste of the same copy lands a step further down and right.
+  const pastes = useRef(0);
   useEffect(() => {
     if (!enabled) return undefined;
-    let pastes = 0;
     const onKey = (event: KeyboardEvent) => {
       if (typing(event.target)) return;
       const state = store.getState();
@@ -27,7 +33,8 @@ export function useFlowShortcuts(store: FlowStore, saveNow: () => void, enabled:
         return;
       }
       if (readOnly) return;
-      if ((event.key === "Delete" || event.key === "Backspace") && (state.selection.nodes.length || state.selection.edges.length)) {
+      const canvas = onCanvas(event.target);
+      if (canvas && (event.key === "Delete" || event.key === "Backspace") && (state.selection.nodes.length || state.selection.edges.length)) {
         event.preventDefault();
         state.run("delete", (doc) => removeElements(doc, state.selection.nodes, state.selection.edges), { select: { nodes: [], edges: [] } });
       } else if (mod && key === "z" && !event.shiftKey) {
@@ -36,24 +43,25 @@ export function useFlowShortcuts(store: FlowStore, saveNow: () => void, enabled:
       } else if (mod && ((key === "z" && event.shiftKey) || key === "y")) {
         event.preventDefault();
         state.redo();
-      } else if (mod && key === "c") {
+      } else if (canvas && mod && key === "c") {
         const clip = copyElements(state.doc, state.selection.nodes);
         if (clip) {
           state.setClipboard(clip);
-          pastes = 0;
+          pastes.current = 0;
         }
-      } else if (mod && key === "v" && state.clipboard) {
+      } else if (canvas && mod && key === "v" && state.clipboard) {
         event.preventDefault();
-        pastes += 1;
+        pastes.current += 1;
+        const shift = 40 * pastes.current;
         let pasted: string[] = [];
         const clip = state.clipboard;
         state.run("paste", (doc) => {
-          const result = pasteElements(doc, clip, { x: 40 * pastes, y: 40 * pastes });
+          const result = pasteElements(doc, clip, { x: shift, y: shift });
           pasted = result.ids;
           return result.doc;
         });
         state.select({ nodes: pasted, edges: [] });
-      } else if (mod && key === "a") {
+      } else if (canvas && mod && key === "a") {
         event.preventDefault();
         state.select({ nodes: state.doc.nodes.map((node) => node.id), edges: state.doc.edges.map((edge) => edge.id) });
       }

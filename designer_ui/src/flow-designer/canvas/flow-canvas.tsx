@@ -22,7 +22,7 @@ import { useTranslation } from "react-i18next";
 import { localized } from "../../i18n";
 import type { NodeType, Position } from "../../schema/flow";
 import { useFlow, useFlowEnv } from "../context";
-import { addNode, branchOrder, connect, connectRefusal, insertOnEdge } from "../lib/graph";
+import { addNode, branchOrder, connect, connectRefusal, insertOnEdge, moveNodes } from "../lib/graph";
 import { sizeOf } from "../lib/layout";
 import { nodeTypeUi } from "../nodes/registry";
 import { edgeComponents, type CanvasEdge } from "./condition-edge";
@@ -142,7 +142,7 @@ export function FlowCanvas({ describeCondition, compact = false }: { describeCon
     (_event: unknown, _node: CanvasNode, moved: CanvasNode[]) => {
       const positions = Object.fromEntries(moved.map((node) => [node.id, node.position]));
       setDragging({});
-      if (!readOnly) store.getState().run("move", (current) => ({ ...current, layout: { ...current.layout, ...round(positions) } }));
+      if (!readOnly) store.getState().run("move", (current) => moveNodes(current, positions));
     },
     [store, readOnly],
   );
@@ -160,6 +160,7 @@ export function FlowCanvas({ describeCondition, compact = false }: { describeCon
         const result = connect(current, connection.source, connection.target);
         edgeId = result.id;
         if (result.replaced) void message.info(t("connect.replaced"));
+        if (connection.source === connection.target) void message.warning(t("connect.selfLoop"));
         return result.doc;
       });
       if (edgeId) state.select({ nodes: [], edges: [edgeId] });
@@ -231,8 +232,4 @@ export function FlowCanvas({ describeCondition, compact = false }: { describeCon
       </ReactFlow>
     </div>
   );
-}
-
-function round(positions: Record<string, Position>): Record<string, Position> {
-  return Object.fromEntries(Object.entries(positions).map(([id, place]) => [id, { x: Math.round(place.x), y: Math.round(place.y) }]));
 }

@@ -61,8 +61,9 @@ export function connectRefusal(doc: FlowDocument, source: string, target: string
 }
 
 /**
- * Draw source → target. A node with one way out moves its edge (the old one is replaced);
- * a condition branch gets the next priority number.
+ * Draw source → target. A node with one way out moves its edge (the old one is replaced;
+ * never for a loop back into the node itself, which the verifier refuses anyway, so a slip
+ * of the mouse does not cost the node its exit); a condition branch gets the next priority.
  */
 export function connect(doc: FlowDocument, source: string, target: string): { doc: FlowDocument; id: string | null; replaced: string | null } {
   if (connectRefusal(doc, source, target)) return { doc, id: null, replaced: null };
@@ -71,7 +72,7 @@ export function connect(doc: FlowDocument, source: string, target: string): { do
   const id = freshId(doc, "e");
   let edges = doc.edges;
   let replaced: string | null = null;
-  if (NODE_TYPES[from.type].outgoing === 1) {
+  if (NODE_TYPES[from.type].outgoing === 1 && source !== target) {
     const old = edges.find((edge) => edge.source === source);
     if (old) {
       replaced = old.id;

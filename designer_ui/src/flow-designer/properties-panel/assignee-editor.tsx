@@ -2,7 +2,7 @@
 // with the pickers its rule needs, fed by the org API.
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { Button, Dropdown, Input, InputNumber, Select, Space, Switch, Typography } from "antd";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { localized } from "../../i18n";
@@ -155,29 +155,74 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
   }
 }
 
+/** A rule with every choice it needs made (only those are written to the flow). */
+export function isComplete(rule: AssigneeRule): boolean {
+  switch (rule.rule) {
+    case "user":
+      return rule.users.length > 0;
+    case "role":
+      return Boolean(rule.role);
+    case "position":
+      return Boolean(rule.position);
+    case "form_field":
+      return Boolean(rule.field);
+    case "dynamic":
+      return rule.candidates.length > 0 && rule.select !== undefined;
+    default:
+      return true;
+  }
+}
+
+let cardCounter = 0;
+
+/**
+ * The rule cards. A card whose rule still lacks a choice (a role not picked yet) stays in
+ * this editor and is not written to the flow, so the saved document is always one the
+ * server accepts; undo and redo (a new `value` from outside) reset the cards.
+ */
 export function AssigneeEditor({ value, onChange, testId, emptyText }: {
   value: AssigneeRule[]; onChange: (rules: AssigneeRule[]) => void; testId: string; emptyText: string;
 }) {
   const { t } = useTranslation("flow");
+  const [cards, setCards] = useState(() => value.map((rule) => ({ key: ++cardCounter, rule })));
+  const emitted = useRef(JSON.stringify(value));
+  useEffect(() => {
+    const incoming = JSON.stringify(value);
+    if (incoming !== emitted.current) {
+      emitted.current = incoming;
+      setCards(value.map((rule) => ({ key: ++cardCounter, rule })));
+    }
+  }, [value]);
+  const update = (next: Array<{ key: number; rule: AssigneeRule }>) => {
+    setCards(next);
+    const complete = next.map((card) => card.rule).filter(isComplete);
+    const text = JSON.stringify(complete);
+    if (text !== emitted.current) {
+      emitted.current = text;
+      onChange(complete);
+    }
+  };
   return (
     <div className="fl-assignees" data-testid={testId}>
-      {value.length === 0 && <div className="fl-empty-hint">{emptyText}</div>}
-      {value.map((rule, index) => (
-        <div className="fl-rule-card" key={index} data-testid={`${testId}-${index}`}>
+      {cards.length === 0 && <div className="fl-empty-hint">{emptyText}</div>}
+      {cards.map((card, index) => (
+        <div className={isComplete(card.rule) ? "fl-rule-card" : "fl-rule-card fl-rule-pending"} key={card.key} data-testid={`${testId}-${index}`}>
           <div className="fl-rule-head">
-            <Select value={rule.rule} size="small" variant="borderless" popupMatchSelectWidth={false} className="fl-rule-kind"
-              onChange={(name: AssigneeRuleName) => onChange(value.map((item, at) => (at === index ? newRule(name) : item)))}
+            <Select value={card.rule.rule} size="small" variant="borderless" popupMatchSelectWidth={false} className="fl-rule-kind"
+              onChange={(name: AssigneeRuleName) => update(cards.map((item) => (item.key === card.key ? { key: item.key, rule: newRule(name) } : item)))}
               options={ASSIGNEE_RULE_ORDER.map((name) => ({ value: name, label: t(`assigneeRule.${name}`) }))}
               data-testid={`${testId}-${index}-kind`} aria-label={t("assignee.kind")} />
             <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t("assignee.remove")}
-              onClick={() => onChange(value.filter((_, at) => at !== index))} />
+              onClick={() => update(cards.filter((item) => item.key !== card.key))} />
           </div>
-          <RuleFields rule={rule} testId={`${testId}-${index}`} onChange={(next) => onChange(value.map((item, at) => (at === index ? next : item)))} />
+          <RuleFields key={card.rule.rule} rule={card.rule} testId={`${testId}-${index}`}
+            onChange={(next) => update(cards.map((item) => (item.key === card.key ? { key: item.key, rule: next } : item)))} />
+          {!isComplete(card.rule) && <div className="fl-rule-hint">{t("assignee.incomplete")}</div>}
         </div>
       ))}
       <Dropdown trigger={["click"]} menu={{
         items: ASSIGNEE_RULE_ORDER.map((name) => ({ key: name, label: t(`assigneeRule.${name}`), "data-testid": `${testId}-add-${name}` })),
-        onClick: ({ key }) => onChange([...value, newRule(key as AssigneeRuleName)]),
+        onClick: ({ key }) => update([...cards, { key: ++cardCounter, rule: newRule(key as AssigneeRuleName) }]),
       }}>
         <Button type="dashed" block icon={<PlusOutlined />} data-testid={`${testId}-add`}>{t("assignee.add")}</Button>
       </Dropdown>

@@ -3,8 +3,9 @@
 // its condition with the builder (react-querybuilder → JsonLogic) or as raw JsonLogic.
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined } from "@ant-design/icons";
 import { Alert, Button, Checkbox, Empty, Input, InputNumber, Radio, Select, Space, Switch, Tabs, Tag, Typography } from "antd";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router-dom";
 
 import type { Issue } from "../../api/types";
 import { localized } from "../../i18n";
@@ -64,7 +65,11 @@ function NameEditor({ node }: { node: FlowNode }) {
   const { t } = useTranslation("flow");
   const { store, readOnly } = useFlowEnv();
   const set = (language: "zh" | "en", text: string) =>
-    store.getState().run("rename", (doc) => updateNode(doc, node.id, (current) => ({ ...current, name: { ...current.name, [language]: text } })),
+    store.getState().run("rename", (doc) => updateNode(doc, node.id, (current) => {
+      const name = { ...current.name, [language]: text };
+      if (!text) delete name[language]; // an empty name is no name: the verifier then says so
+      return { ...current, name };
+    }),
       { mergeKey: `${node.id}:name:${language}` });
   return (
     <Row label={t("panel.name")}>
@@ -181,6 +186,7 @@ function NodeSettings({ node }: { node: FlowNode }) {
   const { t } = useTranslation("flow");
   const patch = useNodeEditor(node as never) as (changes: Record<string, unknown>, mergeKey?: string) => void;
   const apps = useAllApps(node.type === "subprocess");
+  const { key: appKey } = useParams();
   const { form } = useFlowEnv();
   switch (node.type) {
     case "approval":
@@ -239,8 +245,9 @@ function NodeSettings({ node }: { node: FlowNode }) {
         <Row label={t("panel.delay")}>
           <Radio.Group value={kind} className="fl-vertical-radios" onChange={(event) => {
             const next = event.target.value as string;
-            patch({ after_hours: next === "hours" ? 24 : undefined, after_working_days: next === "days" ? 1 : undefined, until: next === "until" ? (dateFields[0]?.[0] ?? "") : undefined });
-          }} options={[{ value: "hours", label: t("delay.hours") }, { value: "days", label: t("delay.days") }, { value: "until", label: t("delay.until") }]} />
+            patch({ after_hours: next === "hours" ? 24 : undefined, after_working_days: next === "days" ? 1 : undefined, until: next === "until" ? dateFields[0]?.[0] : undefined });
+          }} options={[{ value: "hours", label: t("delay.hours") }, { value: "days", label: t("delay.days") },
+            { value: "until", label: dateFields.length ? t("delay.until") : t("delay.untilNoField"), disabled: !dateFields.length }]} />
           <div className="fl-gap-top">
             {kind === "hours" && <InputNumber min={1} value={node.config.after_hours} onChange={(value) => patch({ after_hours: value ?? 1 })} suffix={t("timer.unitHours")} aria-label={t("delay.hours")} />}
             {kind === "days" && <InputNumber min={1} value={node.config.after_working_days} onChange={(value) => patch({ after_working_days: value ?? 1 })} suffix={t("timer.unitWorkingDays")} aria-label={t("delay.days")} />}
@@ -258,13 +265,13 @@ function NodeSettings({ node }: { node: FlowNode }) {
           <Row label={t("panel.subprocessApp")}>
             <Select className="fl-full" showSearch={{ optionFilterProp: "label" }} value={node.config.app || undefined} onChange={(app) => patch({ app })}
               loading={apps.isLoading} placeholder={t("panel.pickApp")}
-              options={(apps.data ?? []).map((app) => ({ value: app.key, label: `${localized({ zh: app.name, en: app.name_en || app.name })} (${app.key})` }))} />
+              options={(apps.data ?? []).filter((app) => app.key !== appKey).map((app) => ({ value: app.key, label: `${localized({ zh: app.name, en: app.name_en || app.name })} (${app.key})` }))} />
           </Row>
           <Row label={t("panel.wait")}>
             <Switch checked={node.config.wait !== false} onChange={(wait) => patch({ wait })} aria-label={t("panel.wait")} />
           </Row>
-          <MappingEditor label={t("panel.inputMap")} value={node.config.input ?? {}} onChange={(input) => patch({ input })} rule />
-          <MappingEditor label={t("panel.outputMap")} value={node.config.output ?? {}} onChange={(output) => patch({ output })} />
+          <MappingEditor label={t("panel.inputMap")} value={node.config.input ?? {}} onChange={(input) => patch({ input: Object.keys(input).length ? input : undefined })} kind="input" />
+          <MappingEditor label={t("panel.outputMapChild")} value={node.config.output ?? {}} onChange={(output) => patch({ output: Object.keys(output).length ? output : undefined })} kind="output" />
         </>
       );
     default:
@@ -284,8 +291,8 @@ function ServiceSettings({ node, patch }: { node: FlowNodeOf<"service">; patch: 
         <Input value={node.config.operation ?? ""} onChange={(event) => patch({ operation: event.target.value || undefined }, "operation")} placeholder="create_purchase_order"
           aria-label={t("panel.operation")} />
       </Row>
-      <MappingEditor label={t("panel.inputMap")} value={node.config.input ?? {}} onChange={(input) => patch({ input })} rule />
-      <MappingEditor label={t("panel.outputMap")} value={node.config.output ?? {}} onChange={(output) => patch({ output })} />
+      <MappingEditor label={t("panel.inputMap")} value={node.config.input ?? {}} onChange={(input) => patch({ input: Object.keys(input).length ? input : undefined })} kind="input" />
+      <MappingEditor label={t("panel.outputMap")} value={node.config.output ?? {}} onChange={(output) => patch({ output: Object.keys(output).length ? output : undefined })} kind="output" />
       <Row label={t("panel.onError")}>
         <Radio.Group value={node.config.on_error ?? "fail"} onChange={(event) => patch({ on_error: event.target.value })}
           options={[{ value: "fail", label: t("panel.onErrorFail") }, { value: "continue", label: t("panel.onErrorContinue") }]} />
@@ -294,39 +301,64 @@ function ServiceSettings({ node, patch }: { node: FlowNodeOf<"service">; patch: 
   );
 }
 
-/** Key → value pairs; with `rule`, values are JSON-logic (a field reference by default). */
-function MappingEditor<V>({ label, value, onChange, rule }: { label: string; value: Record<string, V>; onChange: (value: Record<string, V>) => void; rule?: boolean }) {
+/**
+ * Mappings. Inputs: parameter name → a form field (stored as JSON-logic {"var": "form.x"}).
+ * Outputs: a form field ← a result path or the child app's field (text). Rows missing
+ * either side stay here and are not written to the flow.
+ */
+function MappingEditor({ label, value, onChange, kind }: {
+  label: string; value: Record<string, unknown>; onChange: (value: Record<string, unknown>) => void; kind: "input" | "output";
+}) {
   const { t } = useTranslation("flow");
   const { form } = useFlowEnv();
-  const [rows, setRows] = useState(() => Object.entries(value).map(([key, item]) => ({ key, text: rule ? JSON.stringify(item) : String(item) })));
-  const [bad, setBad] = useState<number | null>(null);
+  const toRows = (map: Record<string, unknown>) => Object.entries(map).map(([key, item]) => ({ key, text: kind === "input" ? JSON.stringify(item) : String(item) }));
+  const [rows, setRows] = useState(() => toRows(value));
+  const emitted = useRef(JSON.stringify(value));
+  useEffect(() => {
+    const incoming = JSON.stringify(value);
+    if (incoming !== emitted.current) {
+      emitted.current = incoming;
+      setRows(toRows(value));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- toRows only reads `kind`, fixed per editor
+  }, [value]);
   const commit = (next: { key: string; text: string }[]) => {
     setRows(next);
-    const out: Record<string, V> = {};
-    for (const [index, row] of next.entries()) {
-      if (!row.key.trim()) continue;
-      if (rule) {
-        try {
-          out[row.key.trim()] = JSON.parse(row.text) as V;
-        } catch {
-          setBad(index);
-          return;
-        }
-      } else out[row.key.trim()] = row.text as V;
+    const out: Record<string, unknown> = {};
+    for (const row of next) {
+      const key = row.key.trim();
+      const text = row.text.trim();
+      if (!key || !text) continue;
+      out[key] = kind === "input" ? (JSON.parse(text) as unknown) : text;
     }
-    setBad(null);
-    onChange(out);
+    const serial = JSON.stringify(out);
+    if (serial !== emitted.current) {
+      emitted.current = serial;
+      onChange(out);
+    }
   };
-  const fieldOptions = Object.entries(form.fields).map(([key, field]) => ({ value: rule ? JSON.stringify({ var: `form.${key}` }) : key, label: localized(field["x-label"]) || key }));
+  const fieldOptions = (asRule: boolean) =>
+    Object.entries(form.fields).map(([key, field]) => ({ value: asRule ? JSON.stringify({ var: `form.${key}` }) : key, label: localized(field["x-label"]) || key }));
+  const set = (index: number, patch: Partial<{ key: string; text: string }>) => commit(rows.map((item, at) => (at === index ? { ...item, ...patch } : item)));
   return (
     <Row label={label}>
       {rows.map((row, index) => (
         <Space.Compact key={index} className="fl-full fl-map-row">
-          <Input value={row.key} placeholder={rule ? t("panel.param") : t("panel.formField")} onChange={(event) => commit(rows.map((item, at) => (at === index ? { ...item, key: event.target.value } : item)))}
-            aria-label={rule ? t("panel.param") : t("panel.formField")} style={{ width: "42%" }} />
-          <Select value={row.text || undefined} showSearch={{ optionFilterProp: "label" }} options={fieldOptions} placeholder={rule ? t("panel.fromField") : t("panel.resultPath")}
-            onChange={(text: string) => commit(rows.map((item, at) => (at === index ? { ...item, text } : item)))} status={bad === index ? "error" : undefined}
-            style={{ width: "48%" }} aria-label={rule ? t("panel.fromField") : t("panel.resultPath")} />
+          {kind === "input" ? (
+            <>
+              <Input value={row.key} placeholder={t("panel.param")} onChange={(event) => set(index, { key: event.target.value })}
+                aria-label={t("panel.param")} style={{ width: "42%" }} />
+              <Select value={row.text || undefined} showSearch={{ optionFilterProp: "label" }} options={fieldOptions(true)} placeholder={t("panel.fromField")}
+                onChange={(text: string) => set(index, { text })} style={{ width: "48%" }} aria-label={t("panel.fromField")} />
+            </>
+          ) : (
+            <>
+              <Select value={row.key || undefined} showSearch={{ optionFilterProp: "label" }} options={fieldOptions(false)} placeholder={t("panel.formField")}
+                onChange={(key: string) => set(index, { key })} style={{ width: "45%" }} aria-label={t("panel.formField")} />
+              <Input value={row.text} placeholder={t("panel.resultPath")} onChange={(event) => set(index, { text: event.target.value })}
+                aria-label={t("panel.resultPath")} style={{ width: "45%" }} />
+            </>
+          )}
           <Button icon={<DeleteOutlined />} onClick={() => commit(rows.filter((_, at) => at !== index))} aria-label={t("assignee.remove")} />
         </Space.Compact>
       ))}
@@ -397,6 +429,12 @@ function EdgeSettings({ edge }: { edge: FlowEdge }) {
         </>
       )}
       <IssuesOf issues={env.issuesByEdge.get(edge.id) ?? []} />
+      {!env.readOnly && (
+        <Button danger type="text" icon={<DeleteOutlined />} className="fl-gap-top" data-testid="delete-edge"
+          onClick={() => env.store.getState().run("delete", (current) => removeElements(current, [], [edge.id]), { select: { nodes: [], edges: [] } })}>
+          {t("panel.deleteEdge")}
+        </Button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Reminder, escalation, auto-transfer and timeout of a task node: one row per kind, each
 // switched on by a checkbox; waits in hours or working days (Chinese working calendar).
 import { Checkbox, InputNumber, Select, Space } from "antd";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Timer, TimerKind, TimerWait } from "../../schema/flow";
@@ -34,6 +35,28 @@ function WaitInput({ timer, onChange, testId }: { timer: TimerWait; onChange: (w
         aria-label={t("timer.unit")}
         options={[{ value: "hours", label: t("timer.unitHours") }, { value: "days", label: t("timer.unitWorkingDays") }]} />
     </Space.Compact>
+  );
+}
+
+/** Escalate to the manager or a role; the role is written only once one is picked. */
+function EscalateTarget({ to, onChange, testId }: { to: string; onChange: (to: string) => void; testId: string }) {
+  const { t } = useTranslation("flow");
+  const [roleMode, setRoleMode] = useState(to !== "manager");
+  return (
+    <>
+      <Select value={roleMode ? "role" : "manager"} style={{ width: 130 }} aria-label={t("timer.escalateTo")}
+        onChange={(next) => {
+          setRoleMode(next === "role");
+          if (next === "manager") onChange("manager");
+        }}
+        options={[{ value: "manager", label: t("timer.toManager") }, { value: "role", label: t("timer.toRole") }]} />
+      {roleMode && (
+        <div className="fl-full">
+          <RoleSelect value={to === "manager" ? undefined : to} onChange={(role) => role && onChange(role)} testId={`${testId}-role`} />
+          {to === "manager" && <div className="fl-rule-hint">{t("assignee.pickRole")}</div>}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -84,10 +107,7 @@ export function TimersEditor({ value, onChange }: { value: Timer[]; onChange: (t
                 {timer.kind === "escalate" && (
                   <>
                     <span>{t("timer.escalateTo")}</span>
-                    <Select value={timer.to === "manager" ? "manager" : "role"} style={{ width: 130 }} aria-label={t("timer.escalateTo")}
-                      onChange={(to) => put({ ...timer, to: to === "manager" ? "manager" : "" })}
-                      options={[{ value: "manager", label: t("timer.toManager") }, { value: "role", label: t("timer.toRole") }]} />
-                    {timer.to !== "manager" && <div className="fl-full"><RoleSelect value={timer.to} onChange={(role) => put({ ...timer, to: role ?? "" })} testId={`${testId}-role`} /></div>}
+                    <EscalateTarget to={timer.to} testId={testId} onChange={(to) => put({ ...timer, to })} />
                   </>
                 )}
                 {timer.kind === "auto_transfer" && (

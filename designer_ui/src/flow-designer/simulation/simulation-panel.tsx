@@ -75,12 +75,16 @@ const STATUS_COLOR: Record<string, string> = {
   split: "processing", joined: "processing", ended: "default", blocked: "error", rejected: "error", skipped_urgent: "warning", skipped_empty: "warning",
 };
 
-export function SimulationPanel({ appKey, form, open, onClose, onResult }: {
+export function SimulationPanel({ appKey, form, open, onClose, result, onResult, saveFirst }: {
   appKey: string;
   form: FormDocument;
   open: boolean;
   onClose: () => void;
+  /** The last result (the page clears it when the flow is edited). */
+  result: SimResult | null;
   onResult: (result: SimResult | null) => void;
+  /** Save pending edits: the server simulates the saved draft. */
+  saveFirst: () => Promise<boolean>;
 }) {
   const { t } = useTranslation("flow");
   const { t: td } = useTranslation("designer");
@@ -88,22 +92,20 @@ export function SimulationPanel({ appKey, form, open, onClose, onResult }: {
   const [data, setData] = useState<Record<string, unknown>>({});
   const [initiator, setInitiator] = useState<number | null>(null);
   const [urgent, setUrgent] = useState(false);
-  const [result, setResult] = useState<SimResult | null>(null);
   const run = useMutation({
-    mutationFn: async () =>
-      (await unwrap(api.POST("/api/v1/apps/{key}/simulate/", {
+    mutationFn: async () => {
+      if (!(await saveFirst())) throw new Error(t("simulate.unsaved"));
+      return (await unwrap(api.POST("/api/v1/apps/{key}/simulate/", {
         params: { path: { key: appKey } },
         body: { data, initiator: String(initiator), urgent, version: "draft" } as never,
-      }))) as unknown as SimResult,
-    onSuccess: (value) => {
-      setResult(value);
-      onResult(value);
+      }))) as unknown as SimResult;
     },
+    onSuccess: (value) => onResult(value),
   });
   const nameOf = (id: string) => localized(env.store.getState().doc.nodes.find((node) => node.id === id)?.name) || id;
   return (
     <Drawer open={open} onClose={onClose} mask={false} title={t("simulate.title")} size={460} placement="right"
-      extra={result && <Button size="small" onClick={() => { setResult(null); onResult(null); }}>{t("simulate.clear")}</Button>}
+      extra={result && <Button size="small" onClick={() => onResult(null)}>{t("simulate.clear")}</Button>}
       data-testid="simulation-panel" className="fl-sim-drawer">
       <Space orientation="vertical" size={12} className="fl-full">
         <Typography.Paragraph type="secondary" className="fl-sim-intro">{t("simulate.intro")}</Typography.Paragraph>

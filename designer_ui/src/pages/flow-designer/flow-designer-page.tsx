@@ -14,6 +14,7 @@ import {
 } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useStore } from "zustand";
 import { Alert, App as AntApp, Badge, Button, Drawer, Grid, Input, Modal, Result, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -154,33 +155,36 @@ function FlowDesigner() {
   );
   const form = useMemo(() => fromDocument(formDocument), [formDocument]);
   const dictionary = useDictionarySnapshot(form);
-  const doc = useFlow_(store, (state) => state.doc);
+  const doc = useStore(store, (state) => state.doc);
   const names = useOrgNames(doc, form);
 
   const autosave = useAutosave(store, key, loaded, "flow");
-  const saveNow = useCallback(() => void autosave.saveNow(), [autosave]);
+  const { saveNow: flushSave } = autosave;
+  const saveNow = useCallback(() => void flushSave(), [flushSave]);
   useFlowShortcuts(store, saveNow, loaded, false);
 
-  // Verification follows the draft: after each save (and once on opening) the server checks it.
+  // Verification follows the draft: after each save (and once on opening) the server checks
+  // it. Answers are numbered so that a slow answer never replaces a newer one.
   const verifySeq = useRef(0);
   const verify = useMutation({
     mutationFn: async () => {
-      if (!(await autosave.saveNow())) throw new Error(td("save.error"));
-      return unwrap(api.POST("/api/v1/apps/{key}/verify/", { params: { path: { key } } }));
+      const seq = ++verifySeq.current;
+      if (!(await flushSave())) throw new Error(td("save.error"));
+      const result = await unwrap(api.POST("/api/v1/apps/{key}/verify/", { params: { path: { key } } }));
+      return { seq, issues: result.issues as Issue[] };
     },
-    onSuccess: (result) => setIssues(result.issues as Issue[]),
+    onSuccess: ({ seq, issues: found }) => {
+      if (seq === verifySeq.current) setIssues(found);
+    },
   });
   const { mutate: runVerify } = verify;
   useEffect(() => {
-    if (!loaded) return;
-    if (autosave.state !== "saved") return;
-    verifySeq.current += 1;
-    const seq = verifySeq.current;
-    const timer = setTimeout(() => {
-      if (seq === verifySeq.current) runVerify();
-    }, 250);
+    if (!loaded || autosave.state !== "saved") return undefined;
+    const timer = setTimeout(() => runVerify(), 250);
     return () => clearTimeout(timer);
   }, [loaded, autosave.state, runVerify, doc]);
+  // A simulation describes the document it ran on: an edit clears its highlight.
+  useEffect(() => setSim(null), [doc]);
 
   // Leaving through an in-app link: save first; if that fails, ask.
   const blocker = useBlocker(({ currentLocation, nextLocation }) => {
@@ -335,7 +339,8 @@ function FlowDesigner() {
       <Drawer open={showIssues && issues !== null} mask={false} placement="bottom" size={240} title={t("verify.title")} onClose={() => setShowIssues(false)}>
         {issues && <IssuesList issues={issues} onPick={pick} appKey={key} />}
       </Drawer>
-      <SimulationPanel appKey={key} form={formDocument} open={simOpen} onClose={() => setSimOpen(false)} onResult={setSim} />
+      <SimulationPanel appKey={key} form={formDocument} open={simOpen} onClose={() => setSimOpen(false)} result={sim} onResult={setSim}
+        saveFirst={flushSave} />
       <Drawer open={json} onClose={() => setJson(false)} title={td("json.title")} size="min(720px, 100vw)">
         {json && (
           <>
@@ -361,13 +366,4 @@ function group(issues: Issue[], key: "node_id" | "edge_id"): Map<string, Issue[]
     if (id) map.set(id, [...(map.get(id) ?? []), issue]);
   }
   return map;
-}
-
-/** Subscribe to the store outside the context (the page creates the context's value). */
-function useFlow_<T>(store: FlowStore, selector: (state: ReturnType<FlowStore["getState"]>) => T): T {
-  const [value, setValue] = useState(() => selector(store.getState()));
-  const latest = useRef(selector);
-  latest.current = selector;
-  useEffect(() => store.subscribe((state) => setValue(() => latest.current(state))), [store]);
-  return value;
 }
