@@ -36,6 +36,12 @@ export function ConditionEdge(props: EdgeProps<CanvasEdge>) {
     path = `M ${sourceX} ${sourceY} C ${sourceX} ${sourceY + 50}, ${right} ${sourceY + 50}, ${right} ${(sourceY + targetY) / 2} S ${targetX} ${targetY - 50}, ${targetX} ${targetY}`;
     labelX = right;
     labelY = (sourceY + targetY) / 2;
+  } else if (data?.branch && targetY - sourceY > 110) {
+    // A branch turns right under its gateway and carries its label just above its target,
+    // so the labels of sibling branches never sit on top of each other.
+    [path] = getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 24, centerY: sourceY + 26 });
+    labelX = targetX;
+    labelY = targetY - 34;
   } else {
     [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: 24 });
   }

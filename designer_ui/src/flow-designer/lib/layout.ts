@@ -28,7 +28,9 @@ export function autoLayout(doc: FlowDocument): Record<string, Position> {
   const add = (source: string, target: string, id: string, minlen: number) => {
     if (seen.has(id) || !graph.hasNode(source) || !graph.hasNode(target)) return;
     seen.add(id);
-    graph.setEdge(source, target, { minlen, weight: 1 }, id);
+    // Branch edges reserve room for their label, which also keeps a long edge (a default
+    // branch running past other nodes) clear of the cards beside it.
+    graph.setEdge(source, target, minlen > 1 ? { minlen, weight: 1, width: 120, height: 24, labelpos: "c" } : { minlen, weight: 1 }, id);
   };
   for (const node of doc.nodes) {
     const edges = node.type === "exclusive_gateway" ? branchOrder(doc, node.id) : doc.edges.filter((edge) => edge.source === node.id);

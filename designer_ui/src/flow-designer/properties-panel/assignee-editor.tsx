@@ -84,7 +84,7 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
           <span>{t("assignee.levelsUp")}</span>
           <InputNumber min={1} max={10} precision={0} value={rule.levels ?? 1} onChange={(levels) => onChange({ ...rule, levels: levels ?? 1 })}
             data-testid={`${testId}-levels`} aria-label={t("assignee.levelsUp")} style={{ width: 72 }} />
-          <Select value={rule.vacant ?? "empty"} onChange={(vacant) => onChange({ ...rule, vacant })} style={{ width: 168 }}
+          <Select value={rule.vacant ?? "empty"} onChange={(vacant) => onChange({ ...rule, vacant })} style={{ width: 220 }}
             options={[{ value: "empty", label: t("assignee.vacantEmpty") }, { value: "up", label: t("assignee.vacantUp") }]}
             aria-label={t("assignee.vacant")} />
         </Space>
