@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "runtime.instances",
     "runtime.timers",
     "runtime.notifications",
+    "runtime.files",
     "platform_core.realtime",
     "templates_library",
     "connectors",
@@ -217,6 +218,10 @@ STORAGES = {
 # 64 KiB for the multipart envelope) so a valid import is never refused before the
 # import can say what is wrong; tests/api/test_request_size.py checks that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * 1024 * 1024))
+# The largest uploaded file (bytes) POST /api/v1/files/ accepts (413 file_too_large above it);
+# that route's body limit is this plus FILE_UPLOAD_ENVELOPE for the multipart framing.
+QIAOBAN_FILE_MAX_SIZE = int(os.environ.get("QIAOBAN_FILE_MAX_SIZE", 20 * 1024 * 1024))
+FILE_UPLOAD_ENVELOPE = 64 * 1024
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -288,7 +293,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Qiaoban <noreply@localhost>")
-# Links in notifications: SITE_URL + /instances/<id>
+# Links in notifications: SITE_URL + /app/instances/<id> (the web UI's request page)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- background work (docs/background.md) -------------------------------------------

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 
 from platform_core.api.errors import request_too_large_response
 
+UPLOAD_PATH = "/api/v1/files/"
+
 
 def declared_length(request: HttpRequest) -> int:
     """The body size the client declares (0 when absent or unreadable)."""
@@ -35,6 +37,10 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Read per request, so that a changed setting (override_settings in tests) applies at once.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.path == UPLOAD_PATH:
+            # File uploads (runtime/files) have their own, larger limit; the view answers
+            # 413 file_too_large for a file over it, this check anything far beyond.
+            limit = max(limit, settings.QIAOBAN_FILE_MAX_SIZE + settings.FILE_UPLOAD_ENVELOPE)
         if limit is not None and request.path.startswith("/api/") and declared_length(request) > limit:
             return request_too_large_response(limit)
         return self.get_response(request)

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("runtime.notifications.api.urls")),
     path("", include("runtime.timers.api.urls")),
     path("", include("platform_core.background.api.urls")),
+    path("", include("runtime.files.api.urls")),
 ]

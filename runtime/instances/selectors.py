@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -240,8 +241,67 @@ def visible_form_data(instance: Instance, rights: Mapping[str, str]) -> dict[str
     return filter_for_read(form_of(instance.app_version), dict(instance.data or {}), rights)
 
 
+def visible_form_document(version: AppVersion, rights: Mapping[str, str]) -> dict[str, Any]:
+    """The version's form document without the fields (and sub-table columns) the rights hide.
+
+    A hidden field leaves ``schema.properties``, ``required``, ``ui_schema`` order, sections
+    and widgets; a hidden column leaves its table's ``items`` (properties, required,
+    ``x-column-order``). Rules on visible fields that read a hidden one stay as they are: the
+    renderer sees no value for it, exactly as in ``visible_form_data``.
+    """
+    form = version.form or {}
+    spec = form_of(version)
+    hidden_top: set[str] = set()
+    hidden_columns: dict[str, set[str]] = {}
+    for path, right in rights.items():
+        if right != HIDDEN:
+            continue
+        info = spec.fields.get(path)
+        if info is not None and info.parent is not None:
+            hidden_columns.setdefault(info.parent, set()).add(info.name)
+        elif "." not in path:
+            hidden_top.add(path)
+    if not hidden_top and not hidden_columns:
+        return form
+    hidden_paths = hidden_top | {f"{t}.{c}" for t, cols in hidden_columns.items() for c in cols}
+    doc = copy.deepcopy(dict(form))
+    schema = doc.get("schema")
+    if isinstance(schema, dict):
+        _drop_properties(schema, hidden_top)
+        props = schema.get("properties")
+        for table, cols in hidden_columns.items():
+            items = props.get(table, {}).get("items") if isinstance(props, dict) else None
+            if isinstance(items, dict):
+                _drop_properties(items, cols)
+            if isinstance(props, dict) and isinstance(props.get(table), dict):
+                order = props[table].get("x-column-order")
+                if isinstance(order, list):
+                    props[table]["x-column-order"] = [c for c in order if c not in cols]
+    ui = doc.get("ui_schema")
+    if isinstance(ui, dict):
+        if isinstance(ui.get("order"), list):
+            ui["order"] = [k for k in ui["order"] if k not in hidden_top]
+        for section in ui.get("sections") or []:
+            if isinstance(section, dict) and isinstance(section.get("fields"), list):
+                section["fields"] = [k for k in section["fields"] if k not in hidden_top]
+        if isinstance(ui.get("fields"), dict):
+            ui["fields"] = {k: v for k, v in ui["fields"].items()
+                            if k not in hidden_paths and str(k).split(".", 1)[0] not in hidden_top}
+    return doc
+
+
+def _drop_properties(schema: dict[str, Any], keys: set[str]) -> None:
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for key in keys:
+            props.pop(key, None)
+    if isinstance(schema.get("required"), list):
+        schema["required"] = [k for k in schema["required"] if k not in keys]
+
+
 def instance_view_for(user: Any, instance: Instance) -> dict[str, Any]:
-    """What the detail shows the viewer: tasks, their field rights, the visible data and the timeline."""
+    """What the detail shows the viewer: tasks, their field rights, the visible data, the pinned
+    form (without hidden fields) and dictionary snapshot, and the timeline."""
     from runtime.instances.timeline import instance_timeline
 
     tasks = list(Task.objects.filter(instance=instance).select_related("assignee", "original_assignee")
@@ -253,5 +313,7 @@ def instance_view_for(user: Any, instance: Instance) -> dict[str, Any]:
         "tasks": tasks,
         "rights": rights,
         "visible_data": visible_form_data(instance, rights),
+        "form": visible_form_document(instance.app_version, rights),
+        "dictionary": instance.app_version.dictionary_entries,
         "timeline": instance_timeline(instance, flow_of(instance.app_version), rights),
     }

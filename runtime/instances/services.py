@@ -35,6 +35,7 @@ from platform_core.realtime.publish import instance_changed as realtime_instance
 from runtime import engine
 from runtime.definitions.models import App, AppVersion
 from runtime.definitions.selectors import app_can_start, app_get_startable
+from runtime.files.selectors import file_references_check
 from runtime.flows.settings import field_rights
 from runtime.forms import validate_submission
 from runtime.instances import outbox, selectors
@@ -432,6 +433,7 @@ def instance_submit(
         spec, dict(data), context={"initiator": {"id": _uid(actor)}, "urgent": bool(urgent), "now": now.isoformat()},
         dictionary=version.dictionary_entries, field_rights=start_rights, actor=_uid(actor),
     )
+    file_references_check(actor=actor, form_spec=spec, data=data)
     picks_clean = {str(k): tuple(str(u) for u in (v if isinstance(v, list | tuple) else [v]))
                    for k, v in (picks or {}).items()}
     command = engine.Submit(actor=_uid(actor), form_data=dict(data), urgent=bool(urgent), picks=picks_clean,
@@ -509,6 +511,11 @@ def task_act(
     def work() -> Instance:
         instance = _lock(task.instance_id)
         _check_version(instance, expected_version)
+        patch = getattr(command, "form_patch", None)
+        if patch:
+            # Files an approver attaches must be their own uploads (files already there stay).
+            file_references_check(actor=actor, form_spec=selectors.form_of(instance.app_version), data=patch,
+                                  previous=instance.data)
         return _run(instance, command, actor=actor, now=timezone.now(), meta=meta, request_id=request_id)
 
     return _idempotent(actor, request_id, command.type, work)
@@ -587,8 +594,13 @@ def instance_resubmit(
         raise ValidationFailed(details={"data": "object expected"})
     command = engine.Resubmit(actor=_uid(actor), form_data=dict(data), comment=comment or None,
                               request_id=request_id)
+
+    def files_are_theirs(instance: Instance) -> None:
+        file_references_check(actor=actor, form_spec=selectors.form_of(instance.app_version), data=data,
+                              previous=instance.data)
+
     return _instance_command(actor, instance_id, command, request_id=request_id,
-                             expected_version=expected_version, meta=meta)
+                             expected_version=expected_version, meta=meta, check=files_are_theirs)
 
 
 def instance_urge(

@@ -101,8 +101,8 @@ def language_of(user: Any) -> str:
 
 
 def instance_url(instance_id: Any) -> str:
-    """The request's page: ``SITE_URL`` + ``/instances/<id>``."""
-    return f"{str(settings.SITE_URL).rstrip('/')}/instances/{int(instance_id)}"
+    """The request's page in the web UI: ``SITE_URL`` + ``/app/instances/<id>``."""
+    return f"{str(settings.SITE_URL).rstrip('/')}/app/instances/{int(instance_id)}"
 
 
 def _pick(value: Any, lang: str) -> str:

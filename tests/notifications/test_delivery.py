@@ -67,12 +67,12 @@ def test_submitted_request_notifies_the_approver_in_app_and_by_email(people, app
     assert message["From"] == "Qiaoban <noreply@qiaoban.test>"
     body = text_of(message)
     assert instance.title in message["Subject"] and "采购申请" in message["Subject"]
-    assert f"https://oa.example.com/instances/{instance.pk}" in body and "李娜" in body
-    assert f'href="https://oa.example.com/instances/{instance.pk}"' in text_of(message, "html")
+    assert f"https://oa.example.com/app/instances/{instance.pk}" in body and "李娜" in body
+    assert f'href="https://oa.example.com/app/instances/{instance.pk}"' in text_of(message, "html")
 
     got = api_as(approver).get("/api/v1/notifications/").json()
     assert got["count"] == 1 and got["results"][0]["kind"] == "new_task"
-    assert got["results"][0]["url"] == f"https://oa.example.com/instances/{instance.pk}"
+    assert got["results"][0]["url"] == f"https://oa.example.com/app/instances/{instance.pk}"
     assert api_as(approver).get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
 
 
@@ -106,7 +106,7 @@ def test_mail_in_both_languages(people, approver, submit, smtp, monkeypatch):
     assert english_mail["Subject"].strip() == f"[采购申请] To do: {instance.title}"
     assert "is waiting for you at “Department head”" in text_of(english_mail) or \
         "is waiting for you at" in text_of(english_mail)
-    assert "Open the request: https://oa.example.com/instances/" in text_of(english_mail)
+    assert "Open the request: https://oa.example.com/app/instances/" in text_of(english_mail)
 
 
 def test_email_preference_off_and_no_address_send_no_mail(people, approver, submit, smtp):
@@ -163,7 +163,7 @@ def test_robot_posts_match_each_platforms_format_and_signature(people, approver,
     deliver_all()
     posts = {r.path.split("/")[1]: r for r in robot_server.received}
     assert set(posts) == {"dingtalk", "feishu", "wecom"} and len(robot_server.received) == 3
-    link = f"/instances/{instance.pk}"
+    link = f"/app/instances/{instance.pk}"
 
     ding = posts["dingtalk"]
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(ding.path).query)
@@ -272,7 +272,7 @@ def test_user_text_cannot_inject_markup_links_or_mentions(people, approver, subm
     # markup, no mentions); the one link element is ours.
     assert all(el["tag"] in ("text", "a") for row in rows for el in row)
     assert [el["href"] for row in rows for el in row if el["tag"] == "a"] == \
-        [f"https://oa.example.com/instances/{instance.pk}"]
+        [f"https://oa.example.com/app/instances/{instance.pk}"]
     for post in robot_server.received:
         if post.path.startswith("/feishu"):
             continue
@@ -336,7 +336,7 @@ def test_hourly_digest_batches_reminders_into_one_message(people, approver, subm
     (mail,) = smtp.messages
     body = text_of(mail)
     for instance in (first, second, third):
-        assert instance.title in body and f"/instances/{instance.pk}" in body
+        assert instance.title in body and f"/app/instances/{instance.pk}" in body
     assert "3" in mail["Subject"]
     (post,) = robot_server.received
     assert post.json()["msgtype"] == "markdown"
@@ -410,7 +410,7 @@ def test_every_kind_renders_in_both_languages_and_formats(lang, fmt):
               "node": {"zh": "财务", "en": "Finance"}, "actor": "王芳", "comment": "同意 <b>"}
     for kind in NOTIFY_KINDS:
         out = render(kind, params, lang=lang, fmt=fmt)
-        assert out.subject and "\n" not in out.subject and out.url == "http://127.0.0.1:8000/instances/7"
-        assert "/instances/7" in out.body
+        assert out.subject and "\n" not in out.subject and out.url == "http://127.0.0.1:8000/app/instances/7"
+        assert "/app/instances/7" in out.body
         assert "<b>" not in out.body or fmt == "text"
-    assert "/instances/7" in render_digest([params, params], lang=lang, fmt=fmt).body
+    assert "/app/instances/7" in render_digest([params, params], lang=lang, fmt=fmt).body

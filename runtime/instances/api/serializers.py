@@ -162,19 +162,33 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class InstanceDetailSerializer(InstanceListSerializer):
-    """The request as the viewer may see it: form data after field rights, tasks, timeline."""
+    """The request as the viewer may see it: form data after field rights, the pinned form and
+    dictionary (so an old request renders with the version it started on), tasks, timeline."""
 
     data = serializers.SerializerMethodField()
     field_rights = serializers.SerializerMethodField()
+    form = serializers.SerializerMethodField()
+    dictionary = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(InstanceListSerializer.Meta):
-        fields = (*InstanceListSerializer.Meta.fields, "data", "field_rights", "tasks", "timeline")
+        fields = (*InstanceListSerializer.Meta.fields, "data", "field_rights", "form", "dictionary", "tasks",
+                  "timeline")
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_data(self, obj: Instance) -> dict[str, Any]:
         return self.context["visible_data"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_form(self, obj: Instance) -> dict[str, Any]:
+        """The form document of the version the request started on, without the fields hidden from the viewer."""
+        return self.context["form"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_dictionary(self, obj: Instance) -> dict[str, Any]:
+        """The version's pinned dictionary snapshot (as ``apps/{key}/published/`` returns it)."""
+        return self.context["dictionary"]
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_field_rights(self, obj: Instance) -> dict[str, str]:
