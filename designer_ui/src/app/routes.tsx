@@ -8,6 +8,9 @@ import { FlowDesignerPage } from "../pages/flow-designer/flow-designer-page";
 import { HomePage } from "../pages/home-page";
 import { NotFoundPage } from "../pages/not-found-page";
 import { StartPage } from "../pages/start/start-page";
+import { InboxPage } from "../workspace/inbox/inbox-page";
+import { InstancePage } from "../workspace/instance/instance-page";
+import { NotificationsPage } from "../workspace/notifications/notifications-page";
 import { Shell } from "./shell";
 
 export const routes: RouteObject[] = [
@@ -18,6 +21,9 @@ export const routes: RouteObject[] = [
       { path: "apps", element: <AppListPage /> },
       { path: "apps/:key", element: <AppDetailPage /> },
       { path: "start/:key", element: <StartPage /> },
+      { path: "inbox", element: <InboxPage /> },
+      { path: "instances/:id", element: <InstancePage /> },
+      { path: "notifications", element: <NotificationsPage /> },
       { path: "dictionary", element: <DictionaryPage /> },
       { path: "dictionary/:entryKey", element: <DictionaryPage /> },
       // The designer takes the whole width under the shared top bar.

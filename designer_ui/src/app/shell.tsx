@@ -3,17 +3,21 @@ import {
   BookOutlined,
   DownOutlined,
   GlobalOutlined,
+  AuditOutlined,
   HomeOutlined,
   LockOutlined,
   LogoutOutlined,
   MenuOutlined,
   ApiOutlined,
 } from "@ant-design/icons";
-import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps, Spin } from "antd";
+import { Avatar, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, type MenuProps, Spin } from "antd";
 import { Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useMatches, useNavigate } from "react-router-dom";
 
+import { RealtimeProvider } from "../realtime/realtime";
+import { useCounts } from "../workspace/inbox/use-inbox";
+import { NotificationBell } from "../workspace/notifications/notification-bell";
 import { AppSwitcher } from "./app-switcher";
 import { hasPermission } from "./boot";
 import { useBoot } from "./boot-context";
@@ -26,12 +30,17 @@ interface NavItem {
   path: string;
   icon: React.ReactNode;
   label: string;
+  count?: number;
 }
 
 function useNavItems(): NavItem[] {
   const { t } = useTranslation();
   const { user } = useBoot();
-  const items: NavItem[] = [{ key: "home", path: "/", icon: <HomeOutlined />, label: t("nav.workspace") }];
+  const counts = useCounts();
+  const items: NavItem[] = [
+    { key: "home", path: "/", icon: <HomeOutlined />, label: t("nav.workspace") },
+    { key: "inbox", path: "/inbox", icon: <AuditOutlined />, label: t("nav.inbox"), count: counts.data?.todo ?? 0 },
+  ];
   if (hasPermission(user, "apps.design") || hasPermission(user, "apps.publish")) {
     items.push({ key: "apps", path: "/apps", icon: <AppstoreOutlined />, label: t("nav.apps") });
   }
@@ -42,6 +51,8 @@ function useNavItems(): NavItem[] {
 }
 
 function selectedKey(pathname: string, items: NavItem[]): string {
+  // A request belongs to the approvals section.
+  if (pathname.startsWith("/instances/")) return "inbox";
   const match = [...items].reverse().find((item) => item.path !== "/" && pathname.startsWith(item.path));
   return match?.key ?? "home";
 }
@@ -118,11 +129,17 @@ export function Shell() {
   const menuItems: MenuProps["items"] = items.map((item) => ({
     key: item.key,
     icon: item.icon,
-    label: <Link to={item.path}>{item.label}</Link>,
+    label: (
+      <Link to={item.path} data-testid={`nav-${item.key}`}>
+        {item.label}
+        {item.count ? <Badge count={item.count} size="small" className="qb-nav-count" data-testid={`nav-${item.key}-count`} /> : null}
+      </Link>
+    ),
   }));
   const selected = selectedKey(location.pathname, items);
 
   return (
+    <RealtimeProvider>
     <Layout className="qb-shell">
       <Layout.Header className="qb-topbar">
         {compact && (
@@ -145,6 +162,7 @@ export function Shell() {
           <Menu mode="horizontal" selectedKeys={[selected]} items={menuItems} className="qb-topnav" disabledOverflow />
         )}
         <div className="qb-topbar-spacer" />
+        <NotificationBell />
         <UserMenu compact={compact} />
       </Layout.Header>
       <Drawer
@@ -158,7 +176,16 @@ export function Shell() {
         <Menu
           mode="inline"
           selectedKeys={[selected]}
-          items={items.map((item) => ({ key: item.key, icon: item.icon, label: item.label }))}
+          items={items.map((item) => ({
+            key: item.key,
+            icon: item.icon,
+            label: (
+              <span>
+                {item.label}
+                {item.count ? <Badge count={item.count} size="small" className="qb-nav-count" /> : null}
+              </span>
+            ),
+          }))}
           onClick={({ key }) => {
             const item = items.find((entry) => entry.key === key);
             setDrawerOpen(false);
@@ -172,5 +199,6 @@ export function Shell() {
         </Suspense>
       </Layout.Content>
     </Layout>
+    </RealtimeProvider>
   );
 }

@@ -77,8 +77,10 @@ export function StartPage() {
               </span>
             }
             extra={[
+              <Link to={`/instances/${done.id}`} key="view">
+                <Button type="primary" data-testid="view-request">{t("viewRequest")}</Button>
+              </Link>,
               <Button
-                type="primary"
                 key="again"
                 onClick={() => {
                   setRequestId(randomId());

@@ -1,0 +1,126 @@
+// The signed-in user's websocket (docs/realtime.md): frames are hints to re-read, so each
+// one invalidates the queries it concerns; a new task also shows a toast. The socket
+// reconnects with backoff (and re-reads everything) unless the server closed it for
+// authentication (4401 signed out, 4403 deactivated).
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { App as AntApp } from "antd";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router-dom";
+
+import { useBoot } from "../app/boot-context";
+
+export type RealtimeState = "connecting" | "open" | "closed";
+
+const RealtimeContext = createContext<RealtimeState>("closed");
+
+export function useRealtimeState(): RealtimeState {
+  return useContext(RealtimeContext);
+}
+
+export interface Frame {
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** What a frame means for cached data: the query keys to re-read. */
+export function keysFor(frame: Frame): unknown[][] {
+  const id = frame.payload.instance_id;
+  switch (frame.type) {
+    case "inbox.changed":
+      return [["inbox"], ...(id != null ? [["instance", Number(id)]] : [])];
+    case "instance.updated":
+      return [["instance", Number(id)], ["inbox"]];
+    case "notification.created":
+    case "notification.read":
+      return [["notifications"]];
+    default:
+      return [];
+  }
+}
+
+export function socketUrl(path: string, location: Pick<Location, "protocol" | "host">): string {
+  if (/^wss?:\/\//.test(path)) return path;
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
+}
+
+function invalidate(client: QueryClient, frame: Frame): void {
+  for (const key of keysFor(frame)) void client.invalidateQueries({ queryKey: key });
+}
+
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const boot = useBoot();
+  const client = useQueryClient();
+  const { notification } = AntApp.useApp();
+  const { t } = useTranslation("workspace");
+  const navigate = useNavigate();
+  const [state, setState] = useState<RealtimeState>("connecting");
+  const toast = useRef<(frame: Frame) => void>(() => undefined);
+  toast.current = (frame) => {
+    if (frame.type !== "notification.created") return;
+    const kind = String(frame.payload.kind ?? "");
+    if (!["new_task", "returned", "approved", "rejected", "cc", "urged", "transferred"].includes(kind)) return;
+    notification.info({
+      title: t(`toast.${kind}`),
+      description: t("toast.open"),
+      placement: "bottomRight",
+      duration: 4,
+      key: `n-${String(frame.payload.instance_id ?? "")}-${kind}`,
+      onClick: () => {
+        if (frame.payload.instance_id != null) navigate(`/instances/${String(frame.payload.instance_id)}`);
+      },
+    });
+  };
+
+  const url = boot.urls.websocket;
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let attempt = 0;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let ping: ReturnType<typeof setInterval> | null = null;
+    const connect = () => {
+      setState("connecting");
+      socket = new WebSocket(socketUrl(url, window.location));
+      socket.onopen = () => {
+        setState("open");
+        if (attempt > 0) {
+          // Anything may have happened while we were away.
+          void client.invalidateQueries({ queryKey: ["inbox"] });
+          void client.invalidateQueries({ queryKey: ["instance"] });
+          void client.invalidateQueries({ queryKey: ["notifications"] });
+        }
+        attempt = 0;
+        ping = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ type: "ping" })), 45_000);
+      };
+      socket.onmessage = (event: MessageEvent<string>) => {
+        let frame: Frame;
+        try {
+          frame = JSON.parse(event.data) as Frame;
+        } catch {
+          return;
+        }
+        if (!frame || typeof frame.type !== "string") return;
+        invalidate(client, { type: frame.type, payload: frame.payload ?? {} });
+        toast.current({ type: frame.type, payload: frame.payload ?? {} });
+      };
+      socket.onclose = (event) => {
+        if (ping) clearInterval(ping);
+        setState("closed");
+        if (stopped || event.code === 4401 || event.code === 4403) return;
+        attempt += 1;
+        const wait = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() / 2);
+        retry = setTimeout(connect, wait);
+      };
+    };
+    if (typeof WebSocket !== "undefined") connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      if (ping) clearInterval(ping);
+      socket?.close();
+    };
+  }, [url, client]);
+
+  return <RealtimeContext.Provider value={state}>{children}</RealtimeContext.Provider>;
+}
