@@ -315,5 +315,23 @@ def instance_view_for(user: Any, instance: Instance) -> dict[str, Any]:
         "visible_data": visible_form_data(instance, rights),
         "form": visible_form_document(instance.app_version, rights),
         "dictionary": instance.app_version.dictionary_entries,
+        "diagram": flow_diagram(instance.app_version),
         "timeline": instance_timeline(instance, flow_of(instance.app_version), rights),
     }
+
+
+def flow_diagram(version: AppVersion) -> dict[str, Any]:
+    """The version's flow as a picture: nodes (id, type, name), edges and canvas positions.
+
+    No configs and no conditions: those name people, roles and fields (possibly hidden
+    from this viewer); the diagram only has to show where the request is.
+    """
+    flow = version.flow or {}
+    nodes = [{"id": n.get("id"), "type": n.get("type"), "name": n.get("name") or {}}
+             for n in flow.get("nodes") or [] if isinstance(n, dict)]
+    edges = [{"id": e.get("id"), "source": e.get("source"), "target": e.get("target"),
+              "is_default": bool(e.get("is_default"))}
+             for e in flow.get("edges") or [] if isinstance(e, dict)]
+    layout = {k: {"x": v.get("x", 0), "y": v.get("y", 0)} for k, v in (flow.get("layout") or {}).items()
+              if isinstance(v, dict)}
+    return {"nodes": nodes, "edges": edges, "layout": layout}

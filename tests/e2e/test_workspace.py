@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -27,9 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "qiaoban2026"  # platform_core/org/demo/data.py DEMO_PASSWORD
 
 
-@pytest.fixture
-def server(transactional_db: Any, tmp_path: Path, ui_built: None) -> Any:
-    """The demo organisation with the seed's apps, served by daphne; yields the base URL."""
+def demo_data() -> None:
+    """The demo organisation with the seed's apps."""
     import importlib
 
     from django.apps import apps
@@ -37,12 +38,25 @@ def server(transactional_db: Any, tmp_path: Path, ui_built: None) -> Any:
     importlib.import_module("platform_core.dictionary.migrations.0002_seed").seed(apps, None)
     call_command("load_demo", "--quiet-logins", stdout=StringIO())
     call_command("install_templates", stdout=StringIO())
+
+
+@contextmanager
+def serve(tmp_path: Path) -> Iterator[str]:
+    """daphne on this test's database (set up before: SQLite is copied for the server process)."""
     env = server_environment(tmp_path)
     # daphne serves static files through WhiteNoise from STATIC_ROOT (the live server of the
     # other browser tests finds them itself): collect this build into the test's var dir.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     with daphne(env, tmp_path / "daphne.log") as port:
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def server(transactional_db: Any, tmp_path: Path, ui_built: None) -> Iterator[str]:
+    """The demo organisation with the seed's apps, served by daphne; yields the base URL."""
+    demo_data()
+    with serve(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -239,3 +253,57 @@ def test_transfer_then_add_a_signer_before(sign_in, server):
     lina.wait_for_selector("[data-testid=instance-status]:has-text('已通过')", timeout=10_000)
     for page in (lina, head, director, signer):
         assert page.js_errors == []
+
+
+@pytest.fixture
+def server_hiding_reason(transactional_db: Any, tmp_path: Path, ui_built: None) -> Iterator[str]:
+    """As ``server``, with the leave app's 部门负责人 step hiding 请假事由 (a new published version)."""
+    from platform_core.org.models import User
+    from runtime.definitions import services as definitions
+    from runtime.definitions.models import App
+
+    demo_data()
+    admin = User.objects.get(username="liuyang")
+    app = App.objects.get(key="leave")
+    draft = app.draft
+    flow = json.loads(json.dumps(draft.flow))
+    for node in flow["nodes"]:
+        if node["id"] == "head":
+            node.setdefault("config", {})["fields"] = {"reason": "hidden"}
+    definitions.draft_save(actor=admin, app=app, expected_revision=draft.revision, flow=flow)
+    definitions.app_publish(actor=admin, app=app)
+    with serve(tmp_path) as url:
+        yield url
+
+
+def test_a_hidden_field_never_reaches_the_approvers_page(page_factory, server_hiding_reason):
+    server = server_hiding_reason
+    secret = "家中私事-XYZ-保密"
+
+    def login(username: str) -> Any:
+        page = page_factory(width=1280, height=800)
+        page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": server}])
+        page.goto(f"{server}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button.btn-primary")
+        page.wait_for_url(f"{server}/app/")
+        return page
+
+    lina = login("lina")
+    instance = submit_leave(lina, server, 2, secret)
+    open_task(lina, server, instance)
+    assert secret in lina.content()  # the submitter sees her own reason
+
+    head = login("wangfang")
+    open_task(head, server, instance)
+    head.wait_for_selector("[data-testid=instance-form]")
+    head.wait_for_selector("[data-testid=action-approve]")
+    html = head.content()
+    assert secret not in html
+    assert "请假事由" not in html  # not even the field's label
+    assert "请假类型" in html
+    # Nor in anything the page fetched: the request's JSON has neither the value nor the field.
+    detail = head.request.get(f"{server}/api/v1/instances/{instance}/").json()
+    assert secret not in json.dumps(detail, ensure_ascii=False)
+    assert "reason" not in detail["form"]["schema"]["properties"]

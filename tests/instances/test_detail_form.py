@@ -97,3 +97,13 @@ def test_hidden_columns_sections_and_widgets_are_removed() -> None:
     assert out["ui_schema"]["fields"] == {"amount": {"help": {"zh": "元"}}}
     assert "note" in doc["schema"]["properties"]  # the input is not changed
     assert visible_form_document(version, {"amount": "read_only"}) is doc
+
+
+def test_the_detail_draws_the_flow_without_configs_or_conditions(people: Any, api_as: Any, submit: Any) -> None:
+    """diagram: nodes (id, type, name), edges and layout only — no assignee rules, no field names in conditions."""
+    instance = submit(people.requester, amount=6000)
+    diagram = api_as(people.requester).get(f"/api/v1/instances/{instance.pk}/").json()["diagram"]
+    assert {node["type"] for node in diagram["nodes"]} >= {"start", "approval", "exclusive_gateway", "end"}
+    assert all(set(node) == {"id", "type", "name"} for node in diagram["nodes"])
+    assert all(set(edge) == {"id", "source", "target", "is_default"} for edge in diagram["edges"])
+    assert "amount" not in str(diagram) and "assignees" not in str(diagram)

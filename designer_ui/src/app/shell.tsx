@@ -54,7 +54,9 @@ function selectedKey(pathname: string, items: NavItem[]): string {
   // A request belongs to the approvals section.
   if (pathname.startsWith("/instances/")) return "inbox";
   const match = [...items].reverse().find((item) => item.path !== "/" && pathname.startsWith(item.path));
-  return match?.key ?? "home";
+  // The workspace owns "/" and the pages reached from it (starting a request); others, such
+  // as the notifications, belong to no menu item.
+  return match?.key ?? (pathname === "/" || pathname.startsWith("/start/") ? "home" : "");
 }
 
 function UserMenu({ compact }: { compact: boolean }) {

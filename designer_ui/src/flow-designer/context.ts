@@ -11,7 +11,7 @@ import type { FlowDesignerState, FlowStore } from "./store";
 
 export interface SimOverlay {
   /** Node id → status and the people found (names). */
-  nodes: Record<string, { status: string; people: string[]; order: number }>;
+  nodes: Record<string, { status: string; people: string[]; order: number; current?: boolean }>;
   /** Edges the simulated request travels along. */
   edges: Set<string>;
 }

@@ -169,12 +169,13 @@ class InstanceDetailSerializer(InstanceListSerializer):
     field_rights = serializers.SerializerMethodField()
     form = serializers.SerializerMethodField()
     dictionary = serializers.SerializerMethodField()
+    diagram = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
     class Meta(InstanceListSerializer.Meta):
-        fields = (*InstanceListSerializer.Meta.fields, "data", "field_rights", "form", "dictionary", "tasks",
-                  "timeline")
+        fields = (*InstanceListSerializer.Meta.fields, "data", "field_rights", "form", "dictionary", "diagram",
+                  "tasks", "timeline")
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_data(self, obj: Instance) -> dict[str, Any]:
@@ -189,6 +190,11 @@ class InstanceDetailSerializer(InstanceListSerializer):
     def get_dictionary(self, obj: Instance) -> dict[str, Any]:
         """The version's pinned dictionary snapshot (as ``apps/{key}/published/`` returns it)."""
         return self.context["dictionary"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_diagram(self, obj: Instance) -> dict[str, Any]:
+        """The flow as a picture (nodes, edges, canvas layout; no configs or conditions)."""
+        return self.context["diagram"]
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_field_rights(self, obj: Instance) -> dict[str, str]:

@@ -55,7 +55,7 @@ export function ConditionEdge(props: EdgeProps<CanvasEdge>) {
       <EdgeLabelRenderer>
         <div className="fl-edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           data-testid={`flow-edge-${id}`} data-edge-error={error ? "true" : undefined}>
-          {branch && (
+          {branch && !(env.readOnly && !edge?.is_default) && (
             <Tooltip title={issues.length ? issues.map((issue) => issue.message).join("\n") : undefined}>
               <span className={`fl-branch ${edge?.is_default ? "fl-branch-default" : ""} ${error ? "fl-branch-error" : ""} ${taken ? "fl-branch-taken" : ""}`}
                 onClick={() => env.store.getState().select({ nodes: [], edges: [id] })}>

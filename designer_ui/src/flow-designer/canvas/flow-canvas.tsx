@@ -211,6 +211,9 @@ export function FlowCanvas({ describeCondition, compact = false }: { describeCon
         onPaneClick={() => store.getState().select({ nodes: [], edges: [] })}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
+        elementsSelectable={!readOnly}
+        zoomOnScroll={!readOnly}
+        preventScrolling={!readOnly}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}

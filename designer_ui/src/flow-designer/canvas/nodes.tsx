@@ -36,7 +36,7 @@ function useOverlay(id: string) {
   const sim = env.sim?.nodes[id];
   const classes = [
     issues.some((issue) => issue.severity === "error") ? "fl-has-error" : issues.length ? "fl-has-warning" : "",
-    env.sim ? (sim ? "fl-sim-on" : "fl-sim-off") : "",
+    env.sim ? (sim ? (sim.current ? "fl-sim-on fl-current" : "fl-sim-on") : "fl-sim-off") : "",
   ].filter(Boolean);
   return { issues, sim, classes: classes.join(" ") };
 }
@@ -65,11 +65,12 @@ function Handles({ type }: { type: string }) {
 
 export function TaskNode({ id, data, selected }: NodeProps<CanvasNode>) {
   const { t } = useTranslation("flow");
-  const { names } = useFlowEnv();
+  const { names, readOnly } = useFlowEnv();
   const { issues, classes } = useOverlay(id);
   const node = data.node;
   const ui = nodeTypeUi(node.type);
-  const summary = nodeSummary(node, names, t);
+  // A read-only picture (a request's progress) has no configs: the card shows only its name.
+  const summary = readOnly ? { main: t(`nodeTypes.${node.type}`), badges: [] } : nodeSummary(node, names, t);
   const urgent = (node.type === "approval" || node.type === "handle") && node.config.skippable_when_urgent;
   return (
     <div

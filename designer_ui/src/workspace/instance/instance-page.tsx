@@ -14,7 +14,7 @@ import {
   SwapOutlined,
   UsergroupAddOutlined,
 } from "@ant-design/icons";
-import { App as AntApp, Button, Card, Dropdown, Empty, Form, Input, Modal, Radio, Result, Skeleton, Space, Tag, Typography } from "antd";
+import { App as AntApp, Button, Card, Dropdown, Empty, Form, Input, Modal, Radio, Result, Skeleton, Space, Tabs, Tag, Typography } from "antd";
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
@@ -26,6 +26,7 @@ import { FormRenderer, UserPicker } from "../../form-renderer";
 import { randomId } from "../../form-renderer/lib/ids";
 import type { FieldRight } from "../../schema/flow";
 import { fullTime, statusOf } from "../lib";
+import { FlowDiagram } from "./flow-diagram";
 import { InstanceTimeline } from "./timeline";
 import { useInstance, useInstanceAction, usePublishedForm, type InstanceView } from "./use-instance";
 import "./instance.css";
@@ -213,7 +214,10 @@ function InstanceBody({ view }: { view: InstanceView }) {
               {t("instance.waitingFor", { people: view.current_tasks.map((task) => task.assignee.name).join("、"), node: view.current_tasks[0]?.node_name ?? "" })}
             </div>
           )}
-          <InstanceTimeline entries={view.timeline} />
+          <Tabs size="small" items={[
+            { key: "timeline", label: t("instance.timeline"), children: <InstanceTimeline entries={view.timeline} /> },
+            { key: "diagram", label: t("instance.diagram"), children: <FlowDiagram view={view} /> },
+          ]} />
           <div className="ws-note">
             <Input.TextArea value={note} onChange={(event) => setNote(event.target.value)} maxLength={2000} autoSize={{ minRows: 1, maxRows: 4 }}
               placeholder={t("actions.notePlaceholder")} aria-label={t("actions.note")} data-testid="note-input" />
