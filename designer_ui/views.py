@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -14,6 +15,39 @@ from designer_ui.manifest import UiNotBuilt, entry_assets
 from platform_core.org.permissions import permissions_of
 
 UI_ROOT = "/app/"
+
+
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The PWA manifest: install 巧办 on a phone's home screen or as a desktop app (no user data)."""
+    english = (get_language() or "").startswith("en")
+    manifest = {
+        "name": "Qiaoban" if english else "巧办",
+        "short_name": "Qiaoban" if english else "巧办",
+        "description": "Forms and approvals" if english else "表单与审批",
+        "id": UI_ROOT,
+        "start_url": UI_ROOT,
+        "scope": UI_ROOT,
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#f5f6f8",
+        "theme_color": "#1677ff",
+        "lang": "en" if english else "zh-CN",
+        "icons": [
+            {"src": static("qiaoban/icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("qiaoban/icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": static("qiaoban/icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
+             "purpose": "maskable"},
+        ],
+        "shortcuts": [
+            {"name": "Approvals" if english else "审批", "url": f"{UI_ROOT}inbox"},
+            {"name": "Notifications" if english else "通知", "url": f"{UI_ROOT}notifications"},
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json",
+                            json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
 
 
 @login_required

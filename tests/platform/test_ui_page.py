@@ -72,3 +72,24 @@ def test_manifest_is_reread_after_a_rebuild(fake_ui_build):
     os.utime(manifest, (manifest.stat().st_atime, manifest.stat().st_mtime + 5))
     assert first.script == "ui/assets/index-AbCd1234.js"
     assert entry_assets().script == "ui/assets/index-NewHash99.js"
+
+
+def test_the_app_is_installable(client, people, fake_ui_build):
+    """A PWA manifest (no sign-in needed, no user data) with icons that exist, linked from the page."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/manifest+json")
+    manifest = json.loads(response.content)
+    assert manifest["name"] == "巧办" and manifest["start_url"] == "/app/" and manifest["display"] == "standalone"
+    sizes = {(icon["sizes"], icon.get("purpose")) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert finders.find(icon["src"].removeprefix("/static/")), icon["src"]
+    client.force_login(people.requester)
+    page = client.get("/app/inbox").content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert '<meta name="theme-color" content="#1677ff">' in page
+    english = client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE="django_language=en")
+    assert json.loads(english.content)["name"] == "Qiaoban"
