@@ -11,6 +11,7 @@ import { StartPage } from "../pages/start/start-page";
 import { InboxPage } from "../workspace/inbox/inbox-page";
 import { InstancePage } from "../workspace/instance/instance-page";
 import { NotificationsPage } from "../workspace/notifications/notifications-page";
+import { ProgressPage } from "../workspace/progress/progress-page";
 import { Shell } from "./shell";
 
 export const routes: RouteObject[] = [
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
       { path: "inbox", element: <InboxPage /> },
       { path: "instances/:id", element: <InstancePage /> },
       { path: "notifications", element: <NotificationsPage /> },
+      { path: "progress", element: <ProgressPage /> },
       { path: "dictionary", element: <DictionaryPage /> },
       { path: "dictionary/:entryKey", element: <DictionaryPage /> },
       // The designer takes the whole width under the shared top bar.

@@ -4,6 +4,7 @@ import {
   DownOutlined,
   GlobalOutlined,
   AuditOutlined,
+  ProjectOutlined,
   HomeOutlined,
   LockOutlined,
   LogoutOutlined,
@@ -40,6 +41,7 @@ function useNavItems(): NavItem[] {
   const items: NavItem[] = [
     { key: "home", path: "/", icon: <HomeOutlined />, label: t("nav.workspace") },
     { key: "inbox", path: "/inbox", icon: <AuditOutlined />, label: t("nav.inbox"), count: counts.data?.todo ?? 0 },
+    { key: "progress", path: "/progress", icon: <ProjectOutlined />, label: t("nav.progress") },
   ];
   if (hasPermission(user, "apps.design") || hasPermission(user, "apps.publish")) {
     items.push({ key: "apps", path: "/apps", icon: <AppstoreOutlined />, label: t("nav.apps") });
