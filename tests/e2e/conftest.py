@@ -54,6 +54,13 @@ def page_factory(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def media_root(tmp_path: Path, settings: Any) -> Path:
+    """Uploads made through the browser land in this test's own folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def artifact() -> Any:
     """``artifact("name.png")`` → a path under test-artifacts/ for screenshots."""

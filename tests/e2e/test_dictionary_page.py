@@ -92,6 +92,15 @@ def publish_travel_app(org: Any, people: Any) -> None:
     definitions.app_publish(actor=publisher, app=app)
 
 
+def close_in_use(page: Any) -> None:
+    """Close the "in use" dialog once it has finished opening (a click during antd's opening
+    animation can land before the button is live on a loaded machine)."""
+    button = page.locator(".ant-modal-confirm:visible [data-testid=in-use-close]")
+    button.wait_for()
+    page.wait_for_timeout(400)
+    button.click()
+
+
 def test_create_an_entry_with_options_reorder_disable_rename_and_the_in_use_guard(
     live_server, signed_in, artifact, dict_admin, org, people
 ):
@@ -200,14 +209,14 @@ def test_create_an_entry_with_options_reorder_disable_rename_and_the_in_use_guar
     notice = page.inner_text("[data-testid=in-use-notice]")
     assert "有 2 处引用了这个编码" in notice and "建议改为停用" in notice
     page.screenshot(path=artifact("dictionary-1280-in-use.png"))
-    page.click("[data-testid=in-use-close]")
+    close_in_use(page)
     page.wait_for_selector("[data-testid=in-use-notice]", state="detached")
     assert DictionaryOption.objects.filter(entry__key="expense_type", code="air").exists()
 
     # The entry itself is in use too; a code nobody names can be deleted after confirming.
     page.click("[data-testid=entry-delete]")
     page.wait_for_selector(".ant-modal-confirm-title:has-text('“费用类型”正在使用，不能删除')")
-    page.click("[data-testid=in-use-close]")
+    close_in_use(page)
     page.wait_for_selector("[data-testid=in-use-notice]", state="detached")
     page.click("[data-testid=delete-hotel]")
     page.wait_for_selector(".ant-modal-confirm-title:has-text('删除选项“酒店住宿”（hotel）？')")

@@ -57,8 +57,34 @@ function parseJson(text: string): unknown {
   }
 }
 
+// Uploads still running in this page: a page can hold its submit until they are done
+// (the value only ever holds stored files, so a submit during an upload would miss one).
+let inFlight = 0;
+const listeners = new Set<() => void>();
+
+function setInFlight(change: number): void {
+  inFlight += change;
+  listeners.forEach((listener) => listener());
+}
+
+/** How many uploads are running (for useSyncExternalStore with subscribeUploads). */
+export function uploadsInFlight(): number {
+  return inFlight;
+}
+
+/** Be told when an upload starts or ends; returns the unsubscribe function. */
+export function subscribeUploads(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /** Upload one file; resolves with the stored file, rejects with ApiError (the server's code and message). */
 export function uploadFile(file: Blob, options: UploadOptions): Promise<UploadedFile> {
+  setInFlight(1);
+  return sendFile(file, options).finally(() => setInFlight(-1));
+}
+
+function sendFile(file: Blob, options: UploadOptions): Promise<UploadedFile> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new DOMException("Upload aborted", "AbortError"));

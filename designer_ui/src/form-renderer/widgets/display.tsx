@@ -5,8 +5,8 @@ import { useTranslation } from "react-i18next";
 import { localized } from "../../i18n";
 import type { DictionarySnapshot, FieldSchema } from "../../schema/form";
 import { currencySymbol, decimalPlaces, isEmpty, isRecord } from "../lib/fields";
-import { localPreviews } from "../lib/ids";
 import { choiceLabel } from "./choice-widgets";
+import { FileLinks, fileRefs, ImageThumbs, SignatureView, signatureOf } from "./file-display";
 import { departmentNames, userNames } from "./org-widgets";
 
 export function formatNumber(field: FieldSchema, value: number, language: string): string {
@@ -88,22 +88,18 @@ export function ReadOnlyValue({
       </div>
     );
   }
-  if (type === "image" && Array.isArray(value)) {
+  if ((type === "image" || type === "attachment") && fileRefs(value).length) {
+    const refs = fileRefs(value);
     return (
-      <div className="qb-fr-readonly qb-fr-thumbs" id={id}>
-        {value.filter(isRecord).map((ref) => {
-          const url = localPreviews.get(String(ref.file_id));
-          return url ? <img key={String(ref.file_id)} src={url} alt={String(ref.name ?? "")} /> : <span key={String(ref.file_id)}>{String(ref.name ?? ref.file_id)}</span>;
-        })}
+      <div className="qb-fr-readonly" id={id}>
+        {type === "image" ? <ImageThumbs refs={refs} /> : <FileLinks refs={refs} />}
       </div>
     );
   }
-  if (type === "signature" && isRecord(value)) {
-    const url = localPreviews.get(String(value.file_id));
+  if (type === "signature" && signatureOf(value)) {
     return (
       <div className="qb-fr-readonly" id={id}>
-        {url && <img className="qb-fr-signature-image" src={url} alt={t("signature.signed")} />}
-        <span>{t("signature.signedAt", { time: text })}</span>
+        <SignatureView value={value} />
       </div>
     );
   }

@@ -5,8 +5,10 @@ import { PaperClipOutlined } from "@ant-design/icons";
 import { Image } from "antd";
 import dayjs from "dayjs";
 import type { TFunction } from "i18next";
+import { useContext } from "react";
 import { useTranslation } from "react-i18next";
 
+import { BootContext } from "../../app/boot-context";
 import { isRecord } from "../lib/fields";
 import { fileUrl, photoTime } from "../lib/upload";
 import { userNames } from "./org-widgets";
@@ -107,9 +109,10 @@ export function signerName(signer: string, currentUser?: RendererUser | null): s
 /** The signature image with "王丽娜 签于 2026-03-01 09:30". */
 export function SignatureView({ value, currentUser, id }: { value: unknown; currentUser?: RendererUser | null; id?: string }) {
   const { t } = useTranslation("renderer");
+  const boot = useContext(BootContext);
   const signature = signatureOf(value);
   if (!signature) return null;
-  const name = signerName(signature.signer, currentUser);
+  const name = signerName(signature.signer, currentUser ?? (boot?.user.id ? { id: boot.user.id, name: boot.user.name } : null));
   const time = signature.signed_at && dayjs(signature.signed_at).isValid() ? dayjs(signature.signed_at).format("YYYY-MM-DD HH:mm") : "";
   return (
     <div className="qb-fr-signature-view" id={id}>

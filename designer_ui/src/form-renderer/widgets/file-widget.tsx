@@ -56,6 +56,10 @@ export function FileWidget({ id, field, value, onChange, ariaLabel, device }: Wi
   const [pending, setPending] = useState<Pending[]>([]);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [preview, setPreview] = useState<number | null>(null);
+  // A stored file keeps the list id it had while uploading: antd then turns the item into
+  // "done" in place instead of fading one item out and another in.
+  const [listIds, setListIds] = useState<Record<string, string>>({});
+  const listId = (ref: FileRef) => listIds[ref.file_id] ?? ref.file_id;
   const controllers = useRef(new Map<string, AbortController>());
   // Uploads finish after later renders: they add to the newest value through the newest
   // onChange (the renderer's closes over the whole form value).
@@ -101,6 +105,7 @@ export function FileWidget({ id, field, value, onChange, ariaLabel, device }: Wi
         if (controller.signal.aborted) return;
         controllers.current.delete(uid);
         drop(uid);
+        setListIds((ids) => ({ ...ids, [stored.file_id]: uid }));
         const next = [...latest.current.files, fileRefFromUpload(stored, image)];
         latest.current = { ...latest.current, files: next };
         latest.current.onChange(next);
@@ -139,17 +144,17 @@ export function FileWidget({ id, field, value, onChange, ariaLabel, device }: Wi
       drop(uid);
       return;
     }
-    const next = files.filter((ref) => ref.file_id !== uid);
+    const next = files.filter((ref) => listId(ref) !== uid);
     latest.current = { ...latest.current, files: next };
     onChange(next.length ? next : undefined);
   };
 
   const captions = new Map<string, string>();
   const list: UploadFile[] = files.map((ref) => {
-    if (image) captions.set(ref.file_id, exifCaption(ref, t));
+    if (image) captions.set(listId(ref), exifCaption(ref, t));
     const url = fileUrl(ref.file_id);
     return {
-      uid: ref.file_id,
+      uid: listId(ref),
       name: ref.name || ref.file_id,
       size: ref.size,
       type: ref.content_type,
@@ -202,7 +207,7 @@ export function FileWidget({ id, field, value, onChange, ariaLabel, device }: Wi
         onPreview={
           image
             ? (file) => {
-                const index = files.findIndex((ref) => ref.file_id === file.uid);
+                const index = files.findIndex((ref) => listId(ref) === file.uid);
                 if (index >= 0) setPreview(index);
               }
             : undefined
