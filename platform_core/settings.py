@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "runtime.timers",
     "runtime.notifications",
     "runtime.files",
+    "runtime.drafts",
     "platform_core.realtime",
     "templates_library",
     "connectors",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("runtime.timers.api.urls")),
     path("", include("platform_core.background.api.urls")),
     path("", include("runtime.files.api.urls")),
+    path("", include("runtime.drafts.api.urls")),
 ]

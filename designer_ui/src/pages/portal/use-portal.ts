@@ -111,7 +111,7 @@ export function useDeleteDraft() {
       if (context?.previous) client.setQueryData(DRAFTS, context.previous);
     },
     onSettled: (_data, _error, appKey) => {
-      client.removeQueries({ queryKey: draftKey(appKey), exact: true });
+      client.setQueryData(draftKey(appKey), null);
       void client.invalidateQueries({ queryKey: DRAFTS, exact: true });
     },
   });

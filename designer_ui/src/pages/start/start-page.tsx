@@ -1,8 +1,8 @@
 // /start/:key — fill in and submit a request of an app (the end user's side of the renderer).
 import { useRulesCalendar } from "../../form-renderer/lib/calendar";
-import { SendOutlined } from "@ant-design/icons";
+import { SaveOutlined, SendOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Result, Skeleton, Switch, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Form, Result, Skeleton, Switch, Typography } from "antd";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
@@ -14,6 +14,8 @@ import { QueryState } from "../../components/query-state";
 import { FormRenderer, UserPicker, initialValue, issueText, validateForm } from "../../form-renderer";
 import { randomId } from "../../form-renderer/lib/ids";
 import { localized } from "../../i18n";
+import { absoluteTimeText, relativeTimeText } from "../../workspace/notifications/relative-time";
+import { useDeleteDraft, useRequestDraft, useSaveDraft, type RequestDraft } from "../portal/use-portal";
 import type { RuleContext, SubmissionIssue } from "../../schema/form";
 import { usePublishedForm, type PublishedForm } from "./use-published-form";
 import "./start-page.css";
@@ -26,11 +28,13 @@ export function StartPage() {
   const { key = "" } = useParams();
   const { t } = useTranslation("start");
   const published = usePublishedForm(key);
+  // The caller's saved draft of this app (null when none); a failure to read it never blocks the form.
+  const draft = useRequestDraft(key);
   // A new page load (or "start another") is a new request: the id makes a double submit idempotent.
   const [requestId, setRequestId] = useState(() => randomId());
   const [done, setDone] = useState<{ id: number; title: string } | null>(null);
 
-  if (published.isLoading) {
+  if (published.isLoading || (draft.isLoading && !published.error)) {
     return (
       <div className="qb-start" aria-busy="true">
         <Skeleton.Input active className="qb-start-title-skeleton" />
@@ -98,22 +102,52 @@ export function StartPage() {
       </div>
     );
   }
-  return <StartForm key={requestId} published={published.data} requestId={requestId} onDone={setDone} />;
+  return (
+    <StartForm
+      key={requestId}
+      published={published.data}
+      draft={draft.data ?? null}
+      requestId={requestId}
+      onDone={setDone}
+    />
+  );
+}
+
+/** The form's starting values: the saved draft over the form's defaults (fields added since keep their defaults). */
+function startingValues(form: PublishedForm["form"], draft: RequestDraft | null): Record<string, unknown> {
+  const defaults = initialValue(form, { urgent: draft?.urgent ?? false });
+  return draft ? { ...defaults, ...draft.data } : defaults;
+}
+
+/** The draft's chosen approvers, for the nodes that still let the initiator choose. */
+function startingPicks(picks: PublishedForm["picks"], draft: RequestDraft | null): Record<string, string[]> {
+  if (!draft) return {};
+  return Object.fromEntries(picks.filter((pick) => draft.picks[pick.node_id]?.length).map((pick) => [pick.node_id, draft.picks[pick.node_id] ?? []]));
 }
 
 function StartForm({
   published,
+  draft,
   requestId,
   onDone,
 }: {
   published: PublishedForm;
+  draft: RequestDraft | null;
   requestId: string;
   onDone: (done: { id: number; title: string }) => void;
 }) {
   const { t, i18n } = useTranslation("start");
+  const { message } = AntApp.useApp();
   const boot = useBoot();
   const { app, form, dictionary, field_rights: fieldRights, picks } = published;
-  const [urgent, setUrgent] = useState(false);
+  const [urgent, setUrgent] = useState(() => draft?.urgent ?? false);
+  // The note "restored the draft saved …" (dismissible) and the time of the last save.
+  const [restoredAt, setRestoredAt] = useState<string | null>(() => draft?.updated_at ?? null);
+  const [savedAt, setSavedAt] = useState<string | null>(() => draft?.updated_at ?? null);
+  // Clearing the draft remounts the renderer so no widget keeps text of the old values.
+  const [formGeneration, setFormGeneration] = useState(0);
+  const saveDraft = useSaveDraft(app.key);
+  const deleteDraft = useDeleteDraft();
   const context: RuleContext = useMemo(
     () => ({
       urgent,
@@ -121,8 +155,8 @@ function StartForm({
     }),
     [urgent, boot.user],
   );
-  const [value, setValue] = useState<Record<string, unknown>>(() => initialValue(form, { urgent: false }));
-  const [chosen, setChosen] = useState<Record<string, string[]>>({});
+  const [value, setValue] = useState<Record<string, unknown>>(() => startingValues(form, draft));
+  const [chosen, setChosen] = useState<Record<string, string[]>>(() => startingPicks(picks, draft));
   const [attempted, setAttempted] = useState(false);
   const [serverIssues, setServerIssues] = useState<SubmissionIssue[] | undefined>(undefined);
   const [highlight, setHighlight] = useState<string | null>(null);
@@ -148,7 +182,11 @@ function StartForm({
           body: { app: app.key, data: value, urgent, picks: chosen, request_id: requestId },
         }),
       ),
-    onSuccess: (instance) => onDone({ id: instance.id, title: instance.title }),
+    onSuccess: (instance) => {
+      // The request is sent: its draft is gone (idempotent; a failure only leaves a stale draft).
+      deleteDraft.mutate(app.key);
+      onDone({ id: instance.id, title: instance.title });
+    },
     onError: (error) => {
       if (error instanceof ApiError && error.code === "submission_invalid" && isIssueList(error.details)) {
         setServerIssues(error.details);
@@ -184,6 +222,37 @@ function StartForm({
     });
   };
 
+  const onSaveDraft = () => {
+    saveDraft.mutate(
+      { data: value, urgent, picks: chosen },
+      {
+        onSuccess: (saved) => {
+          setSavedAt(saved.updated_at);
+          void message.success(t("draftSavedAt", { time: absoluteTimeText(saved.updated_at) }));
+        },
+        onError: (error) => void message.error(errorMessage(error, t("draftSaveFailed"))),
+      },
+    );
+  };
+
+  const onClearDraft = () => {
+    deleteDraft.mutate(app.key, {
+      onSuccess: () => {
+        setValue(startingValues(form, null));
+        setUrgent(false);
+        setChosen({});
+        setRestoredAt(null);
+        setSavedAt(null);
+        setAttempted(false);
+        setServerIssues(undefined);
+        setFailure(null);
+        setFormGeneration((generation) => generation + 1);
+        void message.success(t("draftCleared"));
+      },
+      onError: (error) => void message.error(errorMessage(error, t("draftClearFailed"))),
+    });
+  };
+
   // Server issues of fields this user cannot see (hidden rights, unknown keys) are listed in the alert.
   const properties = form.schema.properties ?? {};
   const unplaced = (serverIssues ?? [])
@@ -204,8 +273,27 @@ function StartForm({
         </Typography.Title>
         {app.description && <Typography.Paragraph type="secondary" className="qb-start-description">{app.description}</Typography.Paragraph>}
       </header>
+      {restoredAt && (
+        <Alert
+          className="qb-start-alert"
+          type="info"
+          showIcon
+          closable
+          onClose={() => setRestoredAt(null)}
+          data-testid="draft-restored"
+          title={t("draftRestored", {
+            time: relativeTimeText(restoredAt, { language: i18n.language, justNow: t("home.justNow", { ns: "common" }) }),
+          })}
+          action={
+            <Button size="small" onClick={onClearDraft} loading={deleteDraft.isPending} data-testid="draft-clear">
+              {t("clearDraft")}
+            </Button>
+          }
+        />
+      )}
       <Card className="qb-start-card">
         <FormRenderer
+          key={formGeneration}
           document={form}
           value={value}
           onChange={(next) => {
@@ -269,17 +357,35 @@ function StartForm({
       )}
       {failure && <Alert className="qb-start-alert" type="error" showIcon title={failure} description={unplaced} data-testid="start-failure" />}
       <div className="qb-start-actions">
-        <Button
-          type="primary"
-          size="large"
-          icon={<SendOutlined />}
-          loading={submit.isPending}
-          onClick={onSubmit}
-          data-testid="submit"
-          className="qb-start-submit"
-        >
-          {t("submit")}
-        </Button>
+        {savedAt && (
+          <Typography.Text type="secondary" className="qb-start-saved" data-testid="draft-saved-at">
+            {t("lastSaved", { time: absoluteTimeText(savedAt) })}
+          </Typography.Text>
+        )}
+        <div className="qb-start-buttons">
+          <Button
+            size="large"
+            icon={<SaveOutlined />}
+            loading={saveDraft.isPending}
+            disabled={submit.isPending}
+            onClick={onSaveDraft}
+            data-testid="save-draft"
+            className="qb-start-save-draft"
+          >
+            {t("saveDraft")}
+          </Button>
+          <Button
+            type="primary"
+            size="large"
+            icon={<SendOutlined />}
+            loading={submit.isPending}
+            onClick={onSubmit}
+            data-testid="submit"
+            className="qb-start-submit"
+          >
+            {t("submit")}
+          </Button>
+        </div>
       </div>
     </div>
   );

@@ -1,0 +1,82 @@
+"""Accessibility (issue 8): axe-core, the engine behind Lighthouse's accessibility audit, run
+in the browser on the portal, the inbox, a form and a task page, at desktop and phone width.
+No critical violation may remain; serious ones are printed so they stay visible.
+
+axe-core comes from the UI's own devDependencies (designer_ui/node_modules), pinned in
+package-lock.json; `make test` installs it with `npm ci` before the browser tests run.
+"""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parents[2] / "designer_ui" / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "qiaoban2026"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("platform_core.dictionary.migrations.0002_seed").seed(apps, None)
+    call_command("load_demo", "--quiet-logins", stdout=StringIO())
+    call_command("install_templates", stdout=StringIO())
+
+
+def audit(page: Any, name: str) -> list[dict[str, Any]]:
+    """Run axe on the page; return the violations (printing the serious and critical ones)."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in designer_ui/ (make test does)")
+    page.wait_for_timeout(500)  # let entrance animations finish
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    violations = result["violations"]
+    for violation in violations:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            print(f"[axe {name}] {violation['impact']}: {violation['id']} — {violation['help']} {json.dumps(targets)}")
+    return violations
+
+
+def critical(violations: list[dict[str, Any]]) -> list[str]:
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
+            for v in violations if v["impact"] == "critical"]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_portal_inbox_form_and_task_pages_have_no_critical_violations(demo, signed_in, live_server, width):
+    from platform_core.org.models import User
+    from runtime.instances import services
+
+    lina = User.objects.get(username="lina")
+    instance = services.instance_submit(actor=lina, app_key="leave", data={
+        "leave_type": "annual", "period": {"start": "2026-12-14", "end": "2026-12-15"}, "reason": "体检"}).instance
+
+    page = signed_in("lina", password=PASSWORD, width=width, height=800)
+    found: dict[str, list[str]] = {}
+    page.goto(f"{live_server.url}/app/")
+    page.wait_for_selector("[data-testid^=start-]")
+    found["portal"] = critical(audit(page, f"portal-{width}"))
+    page.goto(f"{live_server.url}/app/start/leave")
+    page.wait_for_selector("[data-testid=field-leave_type]")
+    found["form"] = critical(audit(page, f"form-{width}"))
+
+    head = signed_in("wangfang", password=PASSWORD, width=width, height=800)
+    head.goto(f"{live_server.url}/app/inbox")
+    head.wait_for_selector("[data-testid^=inbox-row-]")
+    found["inbox"] = critical(audit(head, f"inbox-{width}"))
+    head.goto(f"{live_server.url}/app/instances/{instance.pk}")
+    head.wait_for_selector("[data-testid=action-approve]")
+    found["task"] = critical(audit(head, f"task-{width}"))
+    assert found == {"portal": [], "form": [], "inbox": [], "task": []}
