@@ -484,6 +484,53 @@ def app_simulate(
     return out
 
 
+PREVIEW_TYPES = frozenset({"approval", "handle", "cc"})
+
+
+def app_route_preview(
+    *, actor: Any, key: str, data: Mapping[str, Any], urgent: bool = False,
+    picks: Mapping[str, list[Any]] | None = None,
+) -> dict[str, Any]:
+    """Who would handle this request if the actor submitted it now (the published version).
+
+    For the person filling the form: only the steps with people (approval, handle, cc),
+    their names and whether the route is blocked. No conditions, traces or timers: those
+    are the designer's business (``app_simulate``). AppDoesNotExist unless the actor may
+    start the app.
+    """
+    app = selectors.app_get_startable(actor, key)
+    form, flow, snapshot, label = _documents(app, "published")
+    spec = _form_spec(form)
+    org = DjangoOrgDirectory()
+    initiator_id = str(actor.pk)
+    clean, _errors = prepare_data(spec, data, org=org, initiator_id=initiator_id, urgent=urgent, now=None,
+                                  dictionary=snapshot)
+    try:
+        result = simulate(
+            flow, spec.fields if spec else {}, data=clean, initiator_id=initiator_id, org=org, urgent=urgent,
+            picks={k: [str(u) for u in v] for k, v in (picks or {}).items()},
+        )
+    except FlowInvalid as exc:
+        raise SimulationInvalid(params={"which": label}, details=exc.details) from None
+    dressed = dress_result(result.as_dict(), org)
+    steps = []
+    for step in dressed["steps"]:
+        if step["type"] not in PREVIEW_TYPES or step["status"] in ("skipped_urgent", "skipped_empty"):
+            continue
+        people = [{"id": p["id"], "name": p["name"]} for p in (step.get("approvers") or {}).get("people") or []]
+        steps.append({"node_id": step["node_id"], "type": step["type"], "name": step["name"], "mode": step["mode"],
+                      "people": people, "auto_approved": bool(step.get("auto_approved"))})
+    waiting = [issue for issue in dressed["blocking"] if issue.get("code") == "sim_missing_value"]
+    return {
+        "steps": steps,
+        "complete": not dressed["blocked"],
+        # A condition that reads a field not filled in yet: the route is known once it is.
+        "needs_more": bool(waiting),
+        "blocked": dressed["blocked"] and not waiting,
+        "message": (dressed["blocking"][0].get("message") if dressed["blocked"] and not waiting else None),
+    }
+
+
 def app_simulate_batch(
     *, actor: Any, app: App, samples: list[Mapping[str, Any]], now: str | None = None
 ) -> dict[str, Any]:

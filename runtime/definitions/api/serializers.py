@@ -198,6 +198,30 @@ def _version_field() -> serializers.CharField:
     )
 
 
+class RoutePreviewRequestSerializer(serializers.Serializer):
+    data = serializers.DictField(required=False, default=dict, help_text="The form as filled so far.")
+    urgent = serializers.BooleanField(required=False, default=False)
+    picks = serializers.DictField(child=serializers.ListField(child=serializers.CharField(max_length=64)),
+                                  required=False, default=dict)
+
+
+class RoutePreviewStepSerializer(serializers.Serializer):
+    node_id = serializers.CharField()
+    type = serializers.CharField(help_text="approval | handle | cc")
+    name = serializers.DictField(child=serializers.CharField())
+    mode = serializers.CharField(allow_null=True)
+    people = serializers.ListField(child=serializers.DictField())
+    auto_approved = serializers.BooleanField()
+
+
+class RoutePreviewSerializer(serializers.Serializer):
+    steps = RoutePreviewStepSerializer(many=True)
+    complete = serializers.BooleanField(help_text="The route reaches an end.")
+    needs_more = serializers.BooleanField(help_text="A condition reads a field not filled in yet.")
+    blocked = serializers.BooleanField(help_text="The request would get stuck (e.g. nobody to approve).")
+    message = serializers.CharField(allow_null=True)
+
+
 class SimulateSerializer(serializers.Serializer):
     data = serializers.DictField(required=False, default=dict, help_text="Form values (computed fields are filled in).")
     initiator = serializers.CharField(max_length=64, help_text="User id of the person submitting.")

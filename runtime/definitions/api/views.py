@@ -36,6 +36,7 @@ ACTION_PERMISSIONS: dict[str, str | None] = {
     "list": None,
     "retrieve": None,
     "published": None,
+    "route_preview": None,
     "create": APPS_DESIGN,
     "partial_update": APPS_DESIGN,
     "draft": APPS_DESIGN,
@@ -356,6 +357,15 @@ class AppViewSet(viewsets.GenericViewSet):
         """What filling in the app needs: the published form, its dictionary snapshot, start-node rights."""
         published = selectors.published_form_for(request.user, str(key))
         return Response(published | {"app": s.AppPublicSerializer(published["app"]).data})
+
+    @extend_schema(request=s.RoutePreviewRequestSerializer, responses=s.RoutePreviewSerializer, parameters=[KEY])
+    @action(detail=True, methods=["post"], url_path="route-preview")
+    def route_preview(self, request: Request, key: str | None = None) -> Response:
+        """Who would handle this request if the caller submitted it now (apps the caller may start)."""
+        _limit_body(request, SMALL_BODY)
+        body = s.RoutePreviewRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(services.app_route_preview(actor=request.user, key=str(key), **body.validated_data))
 
     # -- simulation -----------------------------------------------------------------------------
     @extend_schema(request=s.SimulateSerializer, responses=s.SimulationSerializer, parameters=[KEY])

@@ -3,7 +3,7 @@ import { useRulesCalendar } from "../../form-renderer/lib/calendar";
 import { SaveOutlined, SendOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Card, Form, Result, Skeleton, Switch, Typography } from "antd";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 
@@ -19,6 +19,8 @@ import { useDeleteDraft, useRequestDraft, useSaveDraft, type RequestDraft } from
 import type { RuleContext, SubmissionIssue } from "../../schema/form";
 import { usePublishedForm, type PublishedForm } from "./use-published-form";
 import "./start-page.css";
+import { RoutePreview } from "./route-preview";
+import { subscribeUploads, uploadsInFlight } from "../../form-renderer/lib/upload";
 
 function isIssueList(details: unknown): details is SubmissionIssue[] {
   return Array.isArray(details) && details.every((item) => item && typeof item === "object" && "pointer" in item && "code" in item);
@@ -169,6 +171,8 @@ function StartForm({
     [form, value, dictionary, fieldRights, context, calendar],
   );
   const missingPicks = picks.filter((pick) => !(chosen[pick.node_id]?.length));
+  // A file still uploading is not in the value yet: submitting now would leave it out.
+  const uploading = useSyncExternalStore(subscribeUploads, uploadsInFlight);
 
   const flash = useCallback((field: string) => {
     setHighlight(null);
@@ -309,6 +313,7 @@ function StartForm({
           currentUser={{ id: boot.user.id, name: boot.user.name }}
         />
       </Card>
+      <RoutePreview appKey={app.key} data={value} urgent={urgent} picks={chosen} />
       <Card className="qb-start-card" title={t("options")} size="small">
         <div ref={actions}>
           <Form layout="vertical" component="div" colon={false}>
@@ -379,6 +384,8 @@ function StartForm({
             size="large"
             icon={<SendOutlined />}
             loading={submit.isPending}
+            disabled={uploading > 0}
+            title={uploading > 0 ? t("waitForUploads") : undefined}
             onClick={onSubmit}
             data-testid="submit"
             className="qb-start-submit"
