@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.files.conftest import jpeg_with_exif
 from tests.realtime.test_daphne import ROOT, daphne, server_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -126,7 +127,7 @@ def pick_person(page: Any, name: str) -> None:
     page.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text=name).first.click()
 
 
-def test_leave_from_a_phone_to_approved_with_live_inbox(sign_in, server, artifact):
+def test_leave_from_a_phone_to_approved_with_live_inbox(sign_in, server, artifact, tmp_path):
     head = sign_in("wangfang")
     head.goto(f"{server}/app/inbox")
     head.wait_for_selector("[data-testid=inbox-boxes]")
@@ -151,6 +152,13 @@ def test_leave_from_a_phone_to_approved_with_live_inbox(sign_in, server, artifac
         lina.wait_for_timeout(300)
     lina.wait_for_selector("[data-testid=field-days]:has-text('5')")
     lina.fill("#qb-field-reason", "回老家探亲")
+    # A photo as proof: on a phone the picker opens the camera; the photo's EXIF time and place show.
+    photo = tmp_path / "证明.jpg"
+    photo.write_bytes(jpeg_with_exif())
+    upload = lina.locator("[data-testid=upload-input-attachments]")
+    assert upload.get_attribute("capture") == "environment" and upload.get_attribute("accept") == "image/*"
+    upload.set_input_files(str(photo))
+    lina.wait_for_selector("text=拍摄于")
     assert lina.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     lina.screenshot(path=artifact("workspace-phone-form.png"), full_page=True)
     lina.click("[data-testid=submit]")
@@ -167,6 +175,10 @@ def test_leave_from_a_phone_to_approved_with_live_inbox(sign_in, server, artifac
     head.screenshot(path=artifact("workspace-inbox.png"))
     row.locator("a").click()
     head.wait_for_selector("[data-testid=action-approve]")
+    # The approver sees the photo (served to them: the request shows it in a visible field).
+    thumbnail = head.locator("[data-testid=instance-form] img").first
+    thumbnail.wait_for()
+    head.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
     head.screenshot(path=artifact("workspace-task.png"), full_page=True)
     act(head, "approve", "同意，请做好工作交接")
     head.wait_for_selector("[data-testid=timeline-task_approved]")

@@ -109,8 +109,8 @@ function UserMenu({ compact }: { compact: boolean }) {
   ];
   return (
     <Dropdown menu={{ items, selectedKeys: ["lang:" + current] }} trigger={["click"]} placement="bottomRight">
-      <Button type="text" className="qb-user-button" aria-label={t("user.menu")} data-testid="user-menu">
-        <Avatar size={28} className="qb-avatar">
+      <Button type="text" className="qb-user-button" aria-label={`${boot.user.name} · ${t("user.menu")}`} data-testid="user-menu">
+        <Avatar size={28} className="qb-avatar" aria-hidden="true">
           {boot.user.name.slice(-2)}
         </Avatar>
         {!compact && <span className="qb-user-name">{boot.user.name}</span>}
@@ -155,7 +155,7 @@ export function Shell() {
             className="qb-menu-button"
           />
         )}
-        <Link to="/" className="qb-brand" aria-label={t("brand")}>
+        <Link to="/" className="qb-brand" aria-label={compact ? t("brand") : undefined}>
           <span className="qb-brand-mark" aria-hidden="true">
             巧
           </span>
