@@ -69,6 +69,9 @@ export function useRequestDraft(appKey: string) {
   return useQuery({
     queryKey: draftKey(appKey),
     queryFn: async () => {
+      // The list (no form data) says whether there is one: no 404 in the console for every new form.
+      const mine = (await unwrap(api.GET("/api/v1/drafts/"))) as unknown as Array<{ app: { key: string } }>;
+      if (!mine.some((draft) => draft.app.key === appKey)) return null;
       try {
         return await unwrap(api.GET("/api/v1/drafts/{app_key}/", { params: { path: { app_key: appKey } } }));
       } catch (error) {
