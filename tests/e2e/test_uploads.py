@@ -4,41 +4,17 @@ the photo's taken_at and location."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from tests.e2e.test_start_page import PASSWORD, _choose, _no_overflow, _shot, demo  # noqa: F401 - fixture
-
-# 上海 人民广场: 31°14'2.4" N, 121°28'30" E (as tests/files/conftest.py)
-LAT_DMS, LNG_DMS = (31.0, 14.0, 2.4), (121.0, 28.0, 30.0)
-
-
-def _jpeg_with_exif() -> bytes:
-    exif = Image.Exif()
-    exif[271] = "Apple"
-    exif[272] = "iPhone 15"
-    details = exif.get_ifd(0x8769)
-    details[36867] = "2026:03:01 09:30:00"
-    details[36881] = "+08:00"
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", LAT_DMS, "E", LNG_DMS
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-@pytest.fixture
-def media(tmp_path: Any, settings: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+from tests.files.conftest import jpeg_with_exif
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_phone_photo_with_exif_on_a_leave_request(demo: None, media: Any, signed_in: Any, artifact: Any,  # noqa: F811
+def test_a_phone_photo_with_exif_on_a_leave_request(demo: None, media_root: Any, signed_in: Any, artifact: Any,  # noqa: F811
                                                     live_server: Any, tmp_path: Any) -> None:
     from runtime.files.models import StoredFile
     from runtime.instances.models import Instance
@@ -58,7 +34,7 @@ def test_a_phone_photo_with_exif_on_a_leave_request(demo: None, media: Any, sign
     assert chooser.get_attribute("accept") == "image/*"
     assert chooser.get_attribute("capture") == "environment"
     photo = tmp_path / "现场.jpg"
-    photo.write_bytes(_jpeg_with_exif())
+    photo.write_bytes(jpeg_with_exif((64, 48)))
     chooser.set_input_files(str(photo))
 
     field = page.locator("[data-testid=field-attachments]")

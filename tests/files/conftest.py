@@ -19,7 +19,7 @@ def media_root(tmp_path: Any, settings: Any) -> Any:
     return settings.MEDIA_ROOT
 
 
-def jpeg_with_exif() -> bytes:
+def jpeg_with_exif(size: tuple[int, int] = (32, 24)) -> bytes:
     """A photo with camera, DateTimeOriginal (+08:00) and GPS position."""
     exif = Image.Exif()
     exif[271] = "Apple"
@@ -30,7 +30,7 @@ def jpeg_with_exif() -> bytes:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", LAT_DMS, "E", LNG_DMS
     out = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 30, 30)).save(out, "JPEG", exif=exif)
+    Image.new("RGB", size, (200, 30, 30)).save(out, "JPEG", exif=exif)
     return out.getvalue()
 
 

@@ -4,19 +4,11 @@
 // authentication (4401 signed out, 4403 deactivated).
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { App as AntApp } from "antd";
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 
 import { useBoot } from "../app/boot-context";
-
-export type RealtimeState = "connecting" | "open" | "closed";
-
-const RealtimeContext = createContext<RealtimeState>("closed");
-
-export function useRealtimeState(): RealtimeState {
-  return useContext(RealtimeContext);
-}
 
 export interface Frame {
   type: string;
@@ -54,7 +46,6 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { notification } = AntApp.useApp();
   const { t } = useTranslation("workspace");
   const navigate = useNavigate();
-  const [state, setState] = useState<RealtimeState>("connecting");
   const toast = useRef<(frame: Frame) => void>(() => undefined);
   toast.current = (frame) => {
     if (frame.type !== "notification.created") return;
@@ -80,10 +71,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | null = null;
     let ping: ReturnType<typeof setInterval> | null = null;
     const connect = () => {
-      setState("connecting");
       socket = new WebSocket(socketUrl(url, window.location));
       socket.onopen = () => {
-        setState("open");
         if (attempt > 0) {
           // Anything may have happened while we were away.
           void client.invalidateQueries({ queryKey: ["inbox"] });
@@ -106,7 +95,6 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       };
       socket.onclose = (event) => {
         if (ping) clearInterval(ping);
-        setState("closed");
         if (stopped || event.code === 4401 || event.code === 4403) return;
         attempt += 1;
         const wait = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() / 2);
@@ -122,5 +110,5 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     };
   }, [url, client]);
 
-  return <RealtimeContext.Provider value={state}>{children}</RealtimeContext.Provider>;
+  return <>{children}</>;
 }

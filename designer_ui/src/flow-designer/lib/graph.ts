@@ -248,11 +248,6 @@ export function pasteElements(doc: FlowDocument, clip: Clipboard, offset: Positi
   return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges], layout }, ids: nodes.map((node) => node.id) };
 }
 
-/** Replace every position (auto-layout). */
-export function setLayout(doc: FlowDocument, positions: Record<string, Position>): FlowDocument {
-  return moveNodes(doc, positions);
-}
-
 /** A new flow: start → approval → end, laid out top to bottom. */
 export function starterFlow(): FlowDocument {
   return {

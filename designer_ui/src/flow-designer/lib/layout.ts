@@ -48,9 +48,3 @@ export function autoLayout(doc: FlowDocument): Record<string, Position> {
   }
   return positions;
 }
-
-/** Where a node without a stored position goes: below the lowest node. */
-export function fallbackPosition(doc: FlowDocument, index: number): Position {
-  const ys = Object.values(doc.layout).map((place) => place.y);
-  return { x: 40 + (index % 3) * 260, y: (ys.length ? Math.max(...ys) + 140 : 0) + Math.floor(index / 3) * 120 };
-}

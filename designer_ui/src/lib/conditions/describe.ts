@@ -8,6 +8,7 @@ import i18n, { localized } from "../../i18n";
 import type { DesignerModel } from "../../form-designer/model";
 import type { DictionarySnapshot, FieldSchema, JsonLogic } from "../../schema/form";
 import { fieldOptions, isMultiValued } from "./fields";
+import { isObject, operation } from "./transform";
 
 const SYMBOLS: Record<string, string> = { "==": "=", "===": "=", "!=": "≠", "!==": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥" };
 const MAX_DEPTH = 24;
@@ -22,18 +23,6 @@ export function compactJson(value: unknown): string {
   } catch {
     return "…";
   }
-}
-
-function isObject(node: unknown): node is Record<string, unknown> {
-  return !!node && typeof node === "object" && !Array.isArray(node);
-}
-
-function operation(node: unknown): [string, unknown[]] | null {
-  if (!isObject(node)) return null;
-  const keys = Object.keys(node);
-  if (keys.length !== 1 || keys[0] === undefined) return null;
-  const raw = node[keys[0]];
-  return [keys[0], Array.isArray(raw) ? raw : [raw]];
 }
 
 /** The literal path of a `var` (with or without default), else null. */

@@ -14,12 +14,12 @@
 // Each rewrite has an exact inverse in toBuilderRule, so a stored rule opens in the builder.
 type Rule = unknown;
 
-function isObject(node: unknown): node is Record<string, unknown> {
+export function isObject(node: unknown): node is Record<string, unknown> {
   return !!node && typeof node === "object" && !Array.isArray(node);
 }
 
 /** The single operator of a JsonLogic node and its argument list (`{"!": x}` → ["!", [x]]). */
-function operation(node: unknown): [string, unknown[]] | null {
+export function operation(node: unknown): [string, unknown[]] | null {
   if (!isObject(node)) return null;
   const keys = Object.keys(node);
   if (keys.length !== 1 || keys[0] === undefined) return null;

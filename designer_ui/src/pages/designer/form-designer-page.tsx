@@ -1,5 +1,4 @@
 import {
-  CheckCircleOutlined,
   CloudUploadOutlined,
   CodeOutlined,
   DesktopOutlined,
@@ -29,7 +28,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Drawer, Grid, Input, Modal, Result, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useBlocker, useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { ApiError, errorMessage } from "../../api/errors";
@@ -49,6 +48,7 @@ import { sectionOf, type FieldRef } from "../../form-designer/model";
 import { Palette } from "../../form-designer/palette/palette";
 import { PropertiesPanel } from "../../form-designer/properties-panel/properties-panel";
 import { createDesignerStore } from "../../form-designer/store";
+import { SaveIndicator, useLeaveGuard } from "../../form-designer/save-indicator";
 import { useAutosave, type SaveState } from "../../form-designer/use-autosave";
 import { useDictionarySnapshot } from "../../form-designer/use-dictionary-snapshot";
 import { useShortcuts } from "../../form-designer/use-shortcuts";
@@ -77,24 +77,6 @@ const collision: CollisionDetection = (args) => {
   if (within.length) return within;
   return closestCenter(args);
 };
-
-function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
-  const { t } = useTranslation("designer");
-  if (state === "saving") return <Tag color="processing">{t("save.saving")}</Tag>;
-  if (state === "dirty") return <Tag>{t("save.dirty")}</Tag>;
-  if (state === "conflict") return <Tag color="error">{t("save.conflict")}</Tag>;
-  if (state === "error")
-    return (
-      <Tag color="error" onClick={onRetry} style={{ cursor: "pointer" }}>
-        {t("save.error")}
-      </Tag>
-    );
-  return (
-    <Tag color="success" icon={<CheckCircleOutlined />} data-testid="save-state-saved">
-      {t("save.saved")}
-    </Tag>
-  );
-}
 
 function Preview({ env, onClose }: { env: DesignerEnv; onClose: () => void }) {
   const { t } = useTranslation("designer");
@@ -162,7 +144,7 @@ function IssuesList({ issues, onPick }: { issues: Issue[]; onPick: (issue: Issue
 export function FormDesignerPage() {
   const { key = "" } = useParams();
   const { t } = useTranslation("designer");
-  const { message, modal } = AntApp.useApp();
+  const { message } = AntApp.useApp();
   const { user } = useBoot();
   const queryClient = useQueryClient();
   const screens = Grid.useBreakpoint();
@@ -217,30 +199,7 @@ export function FormDesignerPage() {
   );
   useShortcuts(store, saveNow, loaded, onDeleted);
 
-  // Leaving through an in-app link: save first; if that fails, ask before dropping edits.
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => {
-    const state = store.getState();
-    return currentLocation.pathname !== nextLocation.pathname && state.version !== state.savedVersion;
-  });
-  const { saveNow: flush } = autosave;
-  useEffect(() => {
-    if (blocker.state !== "blocked") return;
-    void flush().then((ok) => {
-      if (ok) {
-        blocker.proceed();
-        return;
-      }
-      modal.confirm({
-        title: t("save.leaveTitle"),
-        content: t("save.leaveBody"),
-        okText: t("save.leave"),
-        okButtonProps: { danger: true },
-        cancelText: t("save.stay"),
-        onOk: () => blocker.proceed(),
-        onCancel: () => blocker.reset(),
-      });
-    });
-  }, [blocker, flush, modal, t]);
+  useLeaveGuard(store, autosave.saveNow);
 
   const issueMap = useMemo(() => {
     const map = new Map<string, Issue[]>();

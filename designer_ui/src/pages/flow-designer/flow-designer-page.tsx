@@ -18,7 +18,7 @@ import { useStore } from "zustand";
 import { Alert, App as AntApp, Badge, Button, Drawer, Grid, Input, Modal, Result, Segmented, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useBlocker, useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 
 import { api, downloadResponse, rawFetch, unwrap } from "../../api/client";
 import { ApiError, errorMessage } from "../../api/errors";
@@ -27,7 +27,8 @@ import { hasPermission } from "../../app/boot";
 import { useBoot } from "../../app/boot-context";
 import { QueryState } from "../../components/query-state";
 import { fromDocument } from "../../form-designer/model";
-import { useAutosave, type SaveState } from "../../form-designer/use-autosave";
+import { SaveIndicator, useLeaveGuard } from "../../form-designer/save-indicator";
+import { useAutosave } from "../../form-designer/use-autosave";
 import { useDictionarySnapshot } from "../../form-designer/use-dictionary-snapshot";
 import { FlowCanvas } from "../../flow-designer/canvas/flow-canvas";
 import { FlowDesignerContext, useFlow, type FlowDesignerEnv, type SimOverlay } from "../../flow-designer/context";
@@ -42,15 +43,6 @@ import { localized } from "../../i18n";
 import { describeRule } from "../../lib/conditions";
 import type { FormDocument } from "../../schema/form";
 import "./flow-designer-page.css";
-
-function SaveIndicator({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
-  const { t } = useTranslation("designer");
-  if (state === "saving") return <Tag color="processing">{t("save.saving")}</Tag>;
-  if (state === "dirty") return <Tag>{t("save.dirty")}</Tag>;
-  if (state === "conflict") return <Tag color="error">{t("save.conflict")}</Tag>;
-  if (state === "error") return <Tag color="error" onClick={onRetry} style={{ cursor: "pointer" }}>{t("save.error")}</Tag>;
-  return <Tag color="success" data-testid="save-state-saved">{t("save.saved")}</Tag>;
-}
 
 function IssuesList({ issues, onPick, appKey }: { issues: Issue[]; onPick: (issue: Issue) => void; appKey: string }) {
   const { t } = useTranslation("flow");
@@ -111,7 +103,7 @@ function FlowDesigner() {
   const { key = "" } = useParams();
   const { t } = useTranslation("flow");
   const { t: td } = useTranslation("designer");
-  const { message, modal } = AntApp.useApp();
+  const { message } = AntApp.useApp();
   const { user } = useBoot();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -186,22 +178,7 @@ function FlowDesigner() {
   // A simulation describes the document it ran on: an edit clears its highlight.
   useEffect(() => setSim(null), [doc]);
 
-  // Leaving through an in-app link: save first; if that fails, ask.
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => {
-    const state = store.getState();
-    return currentLocation.pathname !== nextLocation.pathname && state.version !== state.savedVersion;
-  });
-  const { saveNow: flush } = autosave;
-  useEffect(() => {
-    if (blocker.state !== "blocked") return;
-    void flush().then((ok) => {
-      if (ok) return blocker.proceed();
-      modal.confirm({
-        title: td("save.leaveTitle"), content: td("save.leaveBody"), okText: td("save.leave"), okButtonProps: { danger: true },
-        cancelText: td("save.stay"), onOk: () => blocker.proceed(), onCancel: () => blocker.reset(),
-      });
-    });
-  }, [blocker, flush, modal, td]);
+  useLeaveGuard(store, flushSave);
 
   const flowIssues = useMemo(() => (issues ?? []).filter((issue) => issue.source === "flow"), [issues]);
   const issuesByNode = useMemo(() => group(flowIssues, "node_id"), [flowIssues]);
