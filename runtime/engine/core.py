@@ -342,6 +342,11 @@ class Decider(Runner):
         if cmd.action == "remind":
             self.emit("task_reminded", {"task_id": task.id, "node_id": node.id, "attempt": timer.get("attempt")})
             self.notify("reminder", [task.assignee], task_id=task.id, node_id=node.id)
+        elif cmd.action == "overdue":
+            # The deadline passed with the task still open: the assignee and whoever asked are told.
+            self.emit("task_overdue", {"task_id": task.id, "node_id": node.id, "due_at": timer.get("deadline")})
+            self.notify("overdue", list(dict.fromkeys([task.assignee, self.state.initiator])), task_id=task.id,
+                        node_id=node.id)
         elif cmd.action in ("escalate", "auto_transfer"):
             target = self.timer_target(task, node, cmd.action, timer.get("to"))
             if target is None:

@@ -52,7 +52,7 @@ def _patched(state: InstanceState, patch: Mapping[str, Any] | None) -> Mapping[s
 
 
 @_on("node_skipped", "gateway_decided", "signer_added", "urged", "commented", "task_reminded",
-     "timeout_noted", "task_timed_out")
+     "timeout_noted", "task_timed_out", "task_overdue")
 def _record_only(state: InstanceState, data: Mapping[str, Any]) -> InstanceState:
     # Audit facts: they explain what happened but change nothing the engine decides on.
     return state

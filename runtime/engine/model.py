@@ -325,7 +325,7 @@ class Notify:
 
 NOTIFY_KINDS = (
     "new_task", "reminder", "escalated", "approved", "rejected", "returned", "cc", "urged", "transferred",
-    "withdrawn", "error", "handed_over",
+    "withdrawn", "error", "handed_over", "overdue",
 )
 
 

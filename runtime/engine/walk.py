@@ -35,7 +35,7 @@ from runtime.flows.errors import AssigneeResolutionError
 from runtime.flows.registries import approval_mode_registry
 from runtime.flows.settings import TASK_NODE_TYPES, TaskSettings
 from runtime.flows.spec import EdgeSpec, FlowSpec, NodeSpec
-from runtime.flows.timers import add_working_days, plan_timers
+from runtime.flows.timers import add_working_days, plan_deadline, plan_timers
 from runtime.rules.errors import RuleMissingData
 
 SLA_TIMERS = ("escalate", "auto_transfer", "timeout")  # timers whose due time is the task's deadline
@@ -444,9 +444,17 @@ class Runner:
             if delegate and delegate != user and target is not None and target.active:
                 assignee, original = delegate, user
         plans = []
+        deadline: datetime | None = None
         if kind == "normal" and node.type in TASK_NODE_TYPES:
-            plans = list(plan_timers(TaskSettings.from_node(node).timers, self.ctx.now, self.ctx.calendar))
+            settings = TaskSettings.from_node(node)
+            plans = list(plan_timers(settings.timers, self.ctx.now, self.ctx.calendar))
+            if settings.deadline is not None:
+                value = lookup(self.state.data, settings.deadline.field)
+                deadline, extra = plan_deadline(settings.deadline, value, self.ctx.now, self.ctx.calendar)
+                plans += extra
         sla = [datetime.fromisoformat(p["due"]) for p in plans if p["kind"] in SLA_TIMERS]
+        if deadline is not None:
+            sla.append(deadline)
         task = Task(
             f"t{self.state.task_seq + 1}", node.id, token.id, assignee, status, kind=kind,
             original_assignee=original, delegated=original is not None, parent_id=parent,
@@ -462,7 +470,7 @@ class Runner:
         if status == TaskStatus.PENDING:
             self.notify("new_task", [assignee], task_id=task.id, node_id=node.id)
         for plan in plans:
-            config = {k: plan[k] for k in ("to", "action") if k in plan}
+            config = {k: plan[k] for k in ("to", "action", "deadline") if k in plan}
             times = plan.get("reminders") or [plan["due"]]
             for attempt, due in enumerate(times, start=1):
                 self.effect(ScheduleTimer(plan["kind"], due, task_id=task.id, node_id=node.id, token_id=token.id,

@@ -545,6 +545,26 @@ class InitiatorPicksRule(AssigneeRule):
             yield spec["role"]
 
 
+class InitiatorRule(AssigneeRule):
+    """The person who started the request (发起人本人): e.g. the manager who assigned a task accepts it."""
+
+    type = "initiator"
+    depends_on = "person"
+    schema = _rule_schema("initiator", {})
+
+    def resolve(
+        self, spec: Spec, node: NodeSpec, ctx: ResolveContext, org: OrgDirectory, trace: Trace
+    ) -> list[str]:
+        """Return the initiator."""
+        if ctx.initiator_id is None:
+            trace.append({"rule": "initiator", "reason": "no_initiator"})
+            return []
+        user = org.user(ctx.initiator_id)
+        name = user.name if user else ctx.initiator_id
+        trace.append({"rule": "initiator", "user_id": ctx.initiator_id, "user": name})
+        return [ctx.initiator_id]
+
+
 class PreviousApproverManagerRule(AssigneeRule):
     type = "previous_approver_manager"
     depends_on = "data"
@@ -632,6 +652,7 @@ for _rule in (
     ManagerChainRule(),
     FormFieldRule(),
     InitiatorPicksRule(),
+    InitiatorRule(),
     PreviousApproverManagerRule(),
     DynamicRule(),
 ):

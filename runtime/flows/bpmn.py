@@ -150,10 +150,11 @@ _MODES = {
 _RULES = {
     "zh": {"user": "指定成员", "role": "角色", "position": "岗位", "dept_head": "部门负责人",
            "manager_chain": "上级", "form_field": "表单字段", "initiator_picks": "发起人自选",
-           "previous_approver_manager": "上一审批人的上级", "dynamic": "按规则选择"},
+           "initiator": "发起人本人", "previous_approver_manager": "上一审批人的上级", "dynamic": "按规则选择"},
     "en": {"user": "users", "role": "role", "position": "position", "dept_head": "department head",
            "manager_chain": "manager chain", "form_field": "form field", "initiator_picks": "initiator picks",
-           "previous_approver_manager": "previous approver's manager", "dynamic": "chosen by rule"},
+           "initiator": "the initiator", "previous_approver_manager": "previous approver's manager",
+           "dynamic": "chosen by rule"},
 }
 _TIMERS = {
     "zh": {"remind": "催办", "escalate": "升级", "auto_transfer": "自动转交", "timeout": "超时"},

@@ -197,6 +197,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         ERROR,
         _("Node “%(node)s” maps field “%(field)s” (%(path)s), which the form does not have."),
     ),
+    "deadline_field_unknown": (
+        ERROR,
+        _("Node “%(node)s” takes its deadline from field “%(field)s”, which the form does not have."),
+    ),
+    "deadline_field_wrong_kind": (
+        ERROR,
+        _("Node “%(node)s” takes its deadline from field “%(field)s”, which is a %(kind)s field, not a date."),
+    ),
     "delay_field_wrong_kind": (
         ERROR,
         _("Delay node “%(node)s” waits until field “%(field)s”, which is not a date."),
@@ -218,6 +226,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "assignee_rule_invalid": (
         ERROR,
         _("Assignee rule %(index)s of node “%(node)s” is not valid at %(path)s: %(detail)s"),
+    ),
+    "initiator_task_deduped": (
+        WARNING,
+        _(
+            "Node “%(node)s” is assigned to the initiator but skips tasks of the initiator, so it always "
+            "approves itself; turn off one of the two."
+        ),
     ),
     # timers
     "timer_not_positive": (ERROR, _("Node “%(node)s”: %(what)s must be a positive number (got %(value)s).")),

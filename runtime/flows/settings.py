@@ -44,6 +44,21 @@ class TimerSpec:
 
 
 @dataclass(frozen=True)
+class DeadlineSpec:
+    """A task's due time read from a form field (任务截止时间), with an optional reminder before it."""
+
+    field: str
+    remind_before_hours: float | None = None
+
+    @classmethod
+    def from_config(cls, data: Any) -> DeadlineSpec | None:
+        """Build the deadline from its config object (None when the node has none)."""
+        if not isinstance(data, Mapping) or not data.get("field"):
+            return None
+        return cls(field=str(data["field"]), remind_before_hours=data.get("remind_before_hours"))
+
+
+@dataclass(frozen=True)
 class TaskSettings:
     """The people-related settings of an approval, handle or cc node, defaults applied."""
 
@@ -57,6 +72,7 @@ class TaskSettings:
     skippable_when_urgent: bool
     field_rights: Mapping[str, str]
     timers: tuple[TimerSpec, ...]
+    deadline: DeadlineSpec | None = None
 
     @classmethod
     def from_node(cls, node: NodeSpec) -> TaskSettings:
@@ -78,6 +94,7 @@ class TaskSettings:
             timers=tuple(
                 TimerSpec.from_config(t) for t in config.get("timers") or () if isinstance(t, Mapping)
             ),
+            deadline=None if is_cc else DeadlineSpec.from_config(config.get("deadline")),
         )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from runtime.flows.issues import Issue, make_issue
-from runtime.flows.settings import TimerSpec
+from runtime.flows.settings import DeadlineSpec, TimerSpec
 from runtime.flows.spec import NodeSpec
 from runtime.workcalendar import DEFAULT_CALENDAR, WorkCalendar
 
@@ -47,6 +47,61 @@ TIMER_SCHEMA: dict[str, Any] = {
         _kind("timeout", {**_WAIT, "action": {"enum": list(TIMEOUT_ACTIONS)}}, ["action"]),
     ],
 }
+
+
+# A task's deadline (截止时间) comes from a date field of the form; reminders count back from it.
+DEADLINE_FIELD_KINDS = ("date", "datetime", "date_range")
+DEADLINE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["field"],
+    "properties": {
+        "field": {"type": "string", "minLength": 1, "maxLength": 64},
+        "remind_before_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 24 * 365},
+    },
+}
+
+
+def deadline_at(value: Any, now: datetime, calendar: WorkCalendar | None = None) -> datetime | None:
+    """The due time a deadline field's value means (None: empty or not a date).
+
+    A date is due at the end of that working day (the calendar's ``work_end``, 18:00 by default)
+    in the company's zone; a date range at the end of its last day; a datetime as written (a
+    naive one in the company's zone).
+    """
+    calendar = calendar or DEFAULT_CALENDAR
+    zone = calendar.zone or now.tzinfo
+    if isinstance(value, Mapping):  # a date range: due when it ends
+        value = value.get("end")
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), calendar.work_end or time(18, 0), tzinfo=zone)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def plan_deadline(
+    deadline: DeadlineSpec, value: Any, now: datetime, calendar: WorkCalendar | None = None
+) -> tuple[datetime | None, list[dict[str, Any]]]:
+    """Return a task's due time from its deadline field's value and the timers that go with it.
+
+    The timers are a reminder ``remind_before_hours`` before the due time (only when that is
+    still ahead) and an ``overdue`` notice at the due time.
+    """
+    due = deadline_at(value, now, calendar)
+    if due is None:
+        return None, []
+    plans: list[dict[str, Any]] = []
+    if deadline.remind_before_hours:
+        remind = due - timedelta(hours=float(deadline.remind_before_hours))
+        if remind > now:
+            plans.append({"kind": "remind", "due": remind.isoformat(), "deadline": due.isoformat()})
+    plans.append({"kind": "overdue", "due": due.isoformat(), "deadline": due.isoformat()})
+    return due, plans
 
 
 def check_timers(node: NodeSpec, timers: tuple[TimerSpec, ...]) -> list[Issue]:

@@ -97,11 +97,14 @@ def _config_field_refs(
     for path, key, kinds in node_type_registry.get(node_type).field_refs(spec.node(node_id)):
         info = fields.get(key)
         people = path.startswith(("assignees", "recipients"))
+        deadline = path.startswith("deadline")
         if info is None:
-            code = "assignee_field_unknown" if people else "mapping_field_unknown"
+            code = ("assignee_field_unknown" if people else "deadline_field_unknown" if deadline
+                    else "mapping_field_unknown")
             issues.append(make_issue(code, node_id=node_id, field=key, node=label, path=path))
         elif kinds is not None and info.value_kind not in kinds:
-            code = "assignee_field_wrong_kind" if people else "delay_field_wrong_kind"
+            code = ("assignee_field_wrong_kind" if people else "deadline_field_wrong_kind" if deadline
+                    else "delay_field_wrong_kind")
             issues.append(make_issue(code, node_id=node_id, field=key, node=label, kind=info.value_kind))
     return issues
 

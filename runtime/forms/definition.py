@@ -44,6 +44,8 @@ _FORM_KEYWORDS = frozenset(
     }
 )
 _RULE_KEYWORDS = ("x-visible-if", "x-required-if", "x-compute")
+# ui_schema.title_field: a short value that names the request in titles (e.g. 任务名称).
+TITLE_FIELD_KINDS = ("string", "number", "date")
 # Rule roots other than the form itself (the context convention shared with flows).
 _CONTEXT_ROOTS = frozenset({"initiator", "urgent", "now"})
 _STRUCTURED = {"date_range": {"start", "end"}, "signature": {"file_id", "signer", "signed_at"}}
@@ -588,6 +590,14 @@ class _Analysis:
                         severity=WARNING,
                     )
         self.order = tuple(placed + [key for key in top if key not in placed])
+        title = ui.get("title_field")
+        if title is not None:
+            info = self.fields.get(title) if isinstance(title, str) else None
+            if info is None or info.parent is not None:
+                self.add("ui_unknown_field", {"key": str(title)}, pointer="/ui_schema/title_field", severity=WARNING)
+            elif info.value_kind not in TITLE_FIELD_KINDS:
+                self.add("ui_title_field_kind", {"key": title, "kind": info.value_kind}, field=title,
+                         pointer="/ui_schema/title_field", severity=WARNING)
         sections = ui.get("sections", [])
         in_sections: set[str] = set()
         for s_index, section in enumerate(sections if isinstance(sections, list) else []):

@@ -95,4 +95,5 @@ ISSUE_MESSAGES: dict[str, str] = {
     "pattern_not_portable": _("The pattern uses “%(construct)s”, which browsers do not understand."),
     "ui_unknown_field": _("The layout names “%(key)s”, which is not a field of the form."),
     "ui_field_not_placed": _("The field “%(key)s” is not placed in the layout."),
+    "ui_title_field_kind": _("The title field “%(key)s” holds %(kind)s values; use a text, number or date field."),
 }

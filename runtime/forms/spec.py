@@ -74,6 +74,13 @@ class FormSpec:
         """Return the field at dotted path ``key`` (KeyError if absent)."""
         return self.fields[key]
 
+    @property
+    def title_field(self) -> str | None:
+        """The top-level field whose value names requests (``ui_schema.title_field``), if any."""
+        key = self.ui_schema.get("title_field")
+        info = self.fields.get(key) if isinstance(key, str) else None
+        return key if info is not None and info.parent is None else None
+
     def top_level_fields(self) -> list[FieldInfo]:
         """Return the top-level fields in display order."""
         return [self.fields[key] for key in self.order]

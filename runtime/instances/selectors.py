@@ -6,6 +6,7 @@ import copy
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -204,6 +205,42 @@ def instance_list_for(
     if box == "done":
         return qs.order_by("-updated_at", "-id")
     return qs.order_by("-urgent", "-created_at", "-id") if box == "todo" else qs.order_by("-created_at", "-id")
+
+
+SCHEDULE_SCOPES = ("mine", "visible")
+SCHEDULE_LIMIT = 300  # bars on one timeline; more than this is a report, not a chart
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.SUSPENDED, TaskStatus.WAITING)
+
+
+def task_schedule_for(
+    user: Any, *, scope: str, start: date, end: date, app: str | None = None
+) -> tuple[list[Task], bool]:
+    """Tasks whose time on a timeline overlaps the days ``start``..``end`` (甘特图), and whether more matched.
+
+    A task runs from its creation to its completion; an open one to now or its due time,
+    whichever is later. ``scope`` "mine": tasks assigned to the user and tasks of the user's
+    own requests; "visible": tasks of every request the user may see (their data scope).
+    Cancelled tasks (withdrawn requests) are left out. One query, ordered by request then task.
+    """
+    zone = timezone.get_current_timezone()
+    begin = datetime.combine(start, time.min, tzinfo=zone)
+    finish = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    still_open = Q(status__in=OPEN_TASK_STATUSES)
+    if begin > timezone.now():  # an open task reaches into a future window only through its due time
+        still_open &= Q(due_at__gte=begin)
+    qs = Task.objects.filter(Q(created_at__lt=finish) & (Q(completed_at__gte=begin) | still_open))
+    qs = qs.exclude(status=TaskStatus.CANCELLED)
+    if scope == "mine":
+        qs = qs.filter(Q(assignee=user) | Q(instance__initiator=user))
+    else:
+        qs = qs.filter(instance__in=Instance.objects.filter(visible_q(user)).values("pk"))
+    if app:
+        qs = qs.filter(instance__app__key=app)
+    qs = qs.select_related("assignee", "instance__app", "instance__initiator").order_by(
+        "instance__created_at", "instance_id", "created_at", "id"
+    )
+    rows = list(qs[: SCHEDULE_LIMIT + 1])
+    return rows[:SCHEDULE_LIMIT], len(rows) > SCHEDULE_LIMIT
 
 
 def instance_counts_for(user: Any) -> dict[str, int]:

@@ -35,7 +35,9 @@ from platform_core.realtime.publish import instance_changed as realtime_instance
 from runtime import engine
 from runtime.definitions.models import App, AppVersion
 from runtime.definitions.selectors import app_can_start, app_get_startable
-from runtime.files.selectors import file_references_check
+from runtime.drafts.models import RequestDraft
+from runtime.files.selectors import file_ids_in, file_references_check
+from runtime.files.services import file_links_add
 from runtime.flows.settings import field_rights
 from runtime.forms import validate_submission
 from runtime.instances import outbox, selectors
@@ -154,8 +156,33 @@ def _user_id(ref: Any) -> int | None:
         return None  # "system"
 
 
-def _title(app: App, actor: Any, now: datetime) -> str:
+TITLE_VALUE_CHARS = 60
+
+
+def _title(app: App, actor: Any, now: datetime, spec: Any = None, flow: Any = None,
+           data: Mapping[str, Any] | None = None) -> str:
+    """“App · what · who” when the form names a title field (任务分配 · 整理客户名单 · 张伟), else “App · who · day”.
+
+    The title is shown to everyone who sees the request, so a field hidden at any step never
+    goes into it.
+    """
+    value = _title_value(spec, flow, data or {})
+    if value:
+        return f"{app.name} · {value} · {actor.name}"[:300]
     return f"{app.name} · {actor.name} · {timezone.localtime(now).date().isoformat()}"[:300]
+
+
+def _title_value(spec: Any, flow: Any, data: Mapping[str, Any]) -> str:
+    key = spec.title_field if spec is not None else None
+    if key is None or flow is None:
+        return ""
+    if any(field_rights(node).get(key) == "hidden" for node in flow.nodes):
+        return ""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    text = " ".join(str(value).split())
+    return text if len(text) <= TITLE_VALUE_CHARS else text[: TITLE_VALUE_CHARS - 1] + "…"
 
 
 # --- persistence --------------------------------------------------------------------------------
@@ -249,6 +276,8 @@ def _persist(
         )])
     after_data = instance.data
     changed = sorted(k for k in set(before_data) | set(after_data) if before_data.get(k) != after_data.get(k))
+    if changed:  # files that came into the data with this step (no query when none did)
+        file_links_add(pk, file_ids_in([after_data.get(k) for k in changed]))
     secret = _audit_hidden_fields(flow)
     audit_record(
         actor=actor, action=f"instance.{command.type}", target_type="instance", target_id=pk,
@@ -444,12 +473,14 @@ def instance_submit(
         # effects get it stamped when they are stored).
         instance = Instance(
             app=app, app_version=version, initiator=actor, initiator_department_id=actor.department_id,
-            urgent=bool(urgent), title=_title(app, actor, now), data={}, state={},
+            urgent=bool(urgent), title=_title(app, actor, now, spec, flow, data), data={}, state={},
         )
         ctx = _context(app.key, version, None, now)
         result = engine.step(flow, None, command, ctx=ctx)
         _persist(instance, result, actor=actor, command=command, now=now, meta=meta, request_id=request_id,
                  before=None)
+        # The request is sent: the person's saved draft of this app goes in the same transaction.
+        RequestDraft.objects.filter(user=actor, app=app).delete()
         return instance
 
     return _idempotent(actor, request_id, command.type, work)
@@ -722,7 +753,7 @@ def instance_start_child(
     def work() -> Instance:
         instance = Instance.objects.create(
             app=app, app_version=version, initiator=initiator, initiator_department_id=initiator.department_id,
-            urgent=parent.urgent, title=_title(app, initiator, now), data={}, state={},
+            urgent=parent.urgent, title=_title(app, initiator, now, spec, flow, data), data={}, state={},
             parent=parent, parent_node_id=node_id, parent_token=token, parent_waits=bool(wait),
         )
         ctx = _context(app.key, version, instance.pk, now)

@@ -25,7 +25,7 @@ SHOWN = frozenset({
     "submitted", "resubmitted", "node_activated", "node_skipped", "task_auto_approved", "task_approved",
     "task_rejected", "task_transferred", "signer_added", "gateway_decided", "routing_blocked", "node_failed",
     "returned", "withdrawn", "completed", "urged", "commented", "cc_sent", "task_reminded", "timeout_noted",
-    "retried",
+    "retried", "task_overdue",
 })
 HIDDEN = "hidden"
 # What a trace shows instead of a value the viewer may not see (an object, so no form value can pass for it).

@@ -31,6 +31,7 @@ class NotificationKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ERROR = "error", _("Error")
     HANDED_OVER = "handed_over", _("Handed over")
+    OVERDUE = "overdue", _("Overdue")
 
 
 class Notification(models.Model):

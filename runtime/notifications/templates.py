@@ -29,6 +29,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                  gettext_noop("“%(title)s” from %(actor)s is waiting for you at “%(node)s”.")),
     "reminder": (gettext_noop("[%(app)s] Reminder: %(title)s"),
                  gettext_noop("Reminder: “%(title)s” is still waiting for you at “%(node)s”.")),
+    "overdue": (gettext_noop("[%(app)s] Overdue: %(title)s"),
+                gettext_noop("“%(title)s” passed its deadline at “%(node)s” and is still not done.")),
     "escalated": (gettext_noop("[%(app)s] Escalated: %(title)s"),
                   gettext_noop("“%(title)s” waited too long at “%(node)s” and was escalated to you.")),
     "approved": (gettext_noop("[%(app)s] Approved: %(title)s"),

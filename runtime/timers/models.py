@@ -25,7 +25,7 @@ class Timer(models.Model):
     task_id = models.CharField(_("task"), max_length=16, blank=True)  # engine task id ("t3"); "" for delays
     node_id = models.CharField(_("node"), max_length=64, blank=True)
     token_id = models.CharField(_("token"), max_length=16, blank=True)
-    kind = models.CharField(_("kind"), max_length=16)  # remind | escalate | auto_transfer | timeout | delay
+    kind = models.CharField(_("kind"), max_length=16)  # remind | escalate | auto_transfer | timeout | overdue | delay
     due_at = models.DateTimeField(_("due at"))
     config = models.JSONField(_("config"), default=dict, blank=True)  # to, action, attempt, of
     status = models.CharField(_("status"), max_length=16, choices=TimerStatus.choices, default=TimerStatus.PENDING)

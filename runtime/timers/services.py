@@ -50,7 +50,7 @@ DEFAULT_LEASE_SECONDS = 300
 RETRY_AFTER = timedelta(minutes=1)  # an unexpected failure is tried again after this (lease released)
 # Refusals meaning "this task/token is no longer open": the timer is obsolete, not an error.
 OBSOLETE_CODES = frozenset({"task_not_active", "task_already_completed", "invalid_transition"})
-ACTIONS = {"remind": "remind", "escalate": "escalate", "auto_transfer": "auto_transfer"}
+ACTIONS = {"remind": "remind", "escalate": "escalate", "auto_transfer": "auto_transfer", "overdue": "overdue"}
 
 
 def lease() -> timedelta:
@@ -97,7 +97,8 @@ def _may_have_timers(flow: Any, state: Any, task_id: str) -> bool:
         return True
     if task.kind != "normal":
         return False  # the engine plans timers for regular tasks only
-    return bool((flow.node(task.node_id).config or {}).get("timers"))
+    config = flow.node(task.node_id).config or {}
+    return bool(config.get("timers") or config.get("deadline"))
 
 
 def timers_store(instance_id: int, effects: Iterable[Any], now: datetime, *, flow: Any = None,

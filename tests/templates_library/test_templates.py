@@ -23,7 +23,7 @@ def demo(db):
 
 
 def test_every_template_form_is_clean():
-    assert template_keys() == ["leave", "purchase", "travel"]
+    assert template_keys() == ["leave", "purchase", "task_assignment", "travel"]
     for key in template_keys():
         errors = [i for i in check_form(template_get(key).form) if i.severity == "error"]
         assert errors == [], key
@@ -36,10 +36,14 @@ def test_unknown_template_is_a_clear_error():
 
 def test_install_publishes_version_1_and_is_idempotent(demo):
     apps = {a.key: a for a in App.objects.select_related("published_version")}
-    assert set(apps) == {"leave", "purchase", "travel"}
+    assert set(apps) == {"leave", "purchase", "task_assignment", "travel"}
     assert all(a.published_version.number == 1 for a in apps.values())
+    assert apps["task_assignment"].visibility["roles"] == sorted(
+        ["dept_head", "general_manager", "process_admin", "system_admin"])
+    leave = apps["leave"].visibility
+    assert not (leave["roles"] or leave["departments"] or leave["users"])  # everyone may ask for leave
     call_command("install_templates", stdout=StringIO())
-    assert App.objects.count() == 3
+    assert App.objects.count() == 4
 
 
 def _pending(instance):
@@ -97,3 +101,59 @@ def test_leave_hr_only_above_three_days(demo, end, path):
     instance.refresh_from_db()
     assert instance.outcome == "approved"
     assert not Instance.objects.filter(status="running").exists()
+
+
+def test_task_assignment_to_a_person_with_deadline_result_and_acceptance(demo):
+    """任务分配: 张伟 (head of 销售部) assigns work to 李娜 with a due date; she reports, he accepts."""
+    from runtime.definitions.selectors import app_can_start
+
+    app = App.objects.get(key="task_assignment")
+    assert app_can_start(demo["zhangwei"], app) and not app_can_start(demo["lina"], app)
+    data = {"task_name": "整理华东客户名单", "owner": str(demo["lina"].pk), "priority": "high",
+            "start_date": "2026-12-07", "due_date": "2026-12-11"}
+    instance = instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data).instance
+    [task] = _pending(instance)
+    assert (task.node_id, task.assignee.username) == ("do", "lina")
+    assert task.due_at.isoformat() == "2026-12-11T10:00:00+00:00"  # 18:00 in Beijing
+    instances.task_act(actor=demo["lina"], task_id=task.pk, action="approve",
+                       payload={"comment": "已完成", "form_patch": {"result": "已整理 120 家客户"}})
+    [accept] = _pending(instance)
+    assert (accept.node_id, accept.assignee.username) == ("accept", "zhangwei")
+    instances.task_act(actor=demo["zhangwei"], task_id=accept.pk, action="approve")
+    instance.refresh_from_db()
+    assert instance.outcome == "approved" and instance.data["result"] == "已整理 120 家客户"
+    assert instance.title == "任务分配 · 整理华东客户名单 · 张伟"  # ui_schema.title_field names it
+
+
+def test_task_assignment_to_a_department_goes_to_its_head(demo):
+    east = demo["wangfang"].department  # 王芳 heads 华东
+    data = {"task_name": "季度回访", "owner_department": str(east.pk), "due_date": "2026-12-20"}
+    instance = instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data).instance
+    assert [(t.node_id, t.assignee.username) for t in _pending(instance)] == [("do", "wangfang")]
+
+
+def test_task_assignment_needs_an_owner_or_a_department(demo):
+    from platform_core.errors import PlatformError
+
+    with pytest.raises(PlatformError) as caught:
+        instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment",
+                                  data={"task_name": "没人做", "due_date": "2026-12-20"})
+    assert "owner" in str(caught.value.details)
+
+
+def test_a_title_field_hidden_at_some_step_stays_out_of_titles(demo):
+    from runtime.definitions import services as definitions
+
+    app = App.objects.get(key="task_assignment")
+    template = template_get("task_assignment")
+    for node in template.flow["nodes"]:
+        if node["id"] == "accept":
+            node["config"]["fields"]["task_name"] = "hidden"
+    liuyang = demo["liuyang"]  # 流程管理员
+    draft = definitions.draft_save(actor=liuyang, app=app, expected_revision=app.draft_revision,
+                                   form=template.form, flow=template.flow)
+    assert draft is not None
+    definitions.app_publish(actor=liuyang, app=app)
+    data = {"task_name": "机密项目", "owner": str(demo["lina"].pk), "due_date": "2026-12-20"}
+    instance = instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data).instance
+    assert "机密" not in instance.title and instance.title.startswith("任务分配 · 张伟 · ")

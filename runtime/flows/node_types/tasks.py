@@ -11,7 +11,14 @@ from runtime.flows.node_types.base import FIELD_RIGHTS_SCHEMA, NodeType, config_
 from runtime.flows.registries import approval_mode_registry, assignee_rule_registry
 from runtime.flows.settings import ON_EMPTY_CHOICES, TaskSettings
 from runtime.flows.spec import EdgeSpec, NodeSpec
-from runtime.flows.timers import TIMER_SCHEMA, check_timers, plan_timers
+from runtime.flows.timers import (
+    DEADLINE_FIELD_KINDS,
+    DEADLINE_SCHEMA,
+    TIMER_SCHEMA,
+    check_timers,
+    plan_deadline,
+    plan_timers,
+)
 
 if TYPE_CHECKING:
     from runtime.flows.simulate import SimStep, Walk
@@ -40,6 +47,7 @@ TASK_SCHEMA: dict[str, Any] = {
         "skippable_when_urgent": {"type": "boolean"},
         "fields": FIELD_RIGHTS_SCHEMA,
         "timers": {"type": "array", "items": TIMER_SCHEMA},
+        "deadline": DEADLINE_SCHEMA,
     },
 }
 
@@ -93,6 +101,9 @@ class PeopleNode(NodeType):
         for index, spec in assignee_rules_of(node):
             for key, field_key in assignee_rule_registry.get(spec["rule"]).field_refs(spec):
                 yield config_path(self.people_key, index, key), field_key, ("user", "department")
+        deadline = TaskSettings.from_node(node).deadline
+        if deadline is not None:
+            yield "deadline/field", deadline.field, DEADLINE_FIELD_KINDS
 
 
 class ApprovalNode(PeopleNode):
@@ -111,6 +122,8 @@ class ApprovalNode(PeopleNode):
         elif approval_mode_registry.get(settings.mode).needs_threshold:
             if settings.threshold is None or not 0 < settings.threshold <= 100:
                 issues.append(issue_for("approval_threshold_invalid", node, threshold=settings.threshold))
+        if settings.dedupe_initiator and any(spec.get("rule") == "initiator" for spec in settings.assignees):
+            issues.append(issue_for("initiator_task_deduped", node))
         return issues + check_timers(node, settings.timers)
 
     def simulate(self, node: NodeSpec, walk: Walk, step: SimStep) -> list[EdgeSpec] | None:
@@ -144,6 +157,10 @@ class ApprovalNode(PeopleNode):
             step.status = "auto_approved"
             return walk.spec.outgoing(node.id)
         step.timers = list(plan_timers(settings.timers, walk.now, walk.calendar))
+        if settings.deadline is not None:
+            step.timers += plan_deadline(
+                settings.deadline, walk.form_value(settings.deadline.field), walk.now, walk.calendar
+            )[1]
         if walk.decisions.get(node.id) == "reject":
             step.status = REJECTED
             walk.finish(node, REJECTED)

@@ -102,6 +102,73 @@ class TaskSerializer(serializers.ModelSerializer):
         return person(obj.original_assignee) if obj.original_assignee_id else None
 
 
+class ScheduleQuerySerializer(serializers.Serializer):
+    """Query of the task timeline: which tasks (scope, app) and which days."""
+
+    MAX_DAYS = 366
+
+    scope = serializers.ChoiceField(choices=["mine", "visible"], default="mine")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    app = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end date is before the start date.")]})
+        if (attrs["end"] - attrs["start"]).days >= self.MAX_DAYS:
+            raise serializers.ValidationError(
+                {"end": [_("A timeline covers at most %(days)s days.") % {"days": self.MAX_DAYS}]}
+            )
+        return attrs
+
+
+class ScheduleRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    urgent = serializers.BooleanField()
+    app = serializers.DictField(child=serializers.CharField(), help_text="key and name")
+    initiator = PersonSerializer()
+
+
+class ScheduleTaskSerializer(serializers.ModelSerializer):
+    """One bar of the timeline: a task from creation to completion (or now/its due time)."""
+
+    status = serializers.CharField(help_text="pending | suspended | waiting | approved | done | rejected")
+    assignee = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    request = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ("id", "node_id", "node_name", "status", "kind", "assignee", "created_at", "completed_at", "due_at",
+                  "overdue", "request")
+
+    @extend_schema_field(PersonSerializer)
+    def get_assignee(self, obj: Task) -> dict[str, Any] | None:
+        return person(obj.assignee)
+
+    def get_overdue(self, obj: Task) -> bool:
+        """Past its due time: still open now, or completed after it."""
+        if obj.due_at is None:
+            return False
+        return (obj.completed_at or self.context["now"]) > obj.due_at
+
+    @extend_schema_field(ScheduleRequestSerializer)
+    def get_request(self, obj: Task) -> dict[str, Any]:
+        instance = obj.instance
+        return {"id": instance.pk, "title": instance.title, "status": instance.status, "urgent": instance.urgent,
+                "app": {"key": instance.app.key, "name": instance.app.name}, "initiator": person(instance.initiator)}
+
+
+class ScheduleSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    now = serializers.DateTimeField()
+    truncated = serializers.BooleanField(help_text="More tasks matched than the timeline shows (narrow it down)")
+    results = ScheduleTaskSerializer(many=True)
+
+
 class AppRefSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()

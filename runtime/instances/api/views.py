@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -155,6 +156,22 @@ class TaskViewSet(viewsets.GenericViewSet):
             meta=_meta(request),
         )
         return _detail(request, result.instance)
+
+    @extend_schema(parameters=[s.ScheduleQuerySerializer], responses=s.ScheduleSerializer)
+    @action(detail=False, methods=["get"])
+    def schedule(self, request: Request) -> Response:
+        """The task timeline (甘特图): my tasks and my requests' tasks, or all I may see, over some days."""
+        query = s.ScheduleQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        rows, truncated = selectors.task_schedule_for(
+            request.user, scope=params["scope"], start=params["start"], end=params["end"], app=params.get("app") or None
+        )
+        now = timezone.now()
+        return Response({
+            "start": params["start"], "end": params["end"], "now": now, "truncated": truncated,
+            "results": s.ScheduleTaskSerializer(rows, many=True, context={"now": now}).data,
+        })
 
     @extend_schema(request=s.BatchApproveSerializer, responses=s.BatchResultSerializer(many=True))
     @action(detail=False, methods=["post"], url_path="batch-approve")

@@ -33,7 +33,7 @@ from runtime.engine import (
 from runtime.engine.errors import EngineError
 from runtime.flows import load_flow
 from runtime.workcalendar import WorkCalendar
-from tests.unit.engine.conftest import Harness, flow_fixture
+from tests.unit.engine.conftest import NOW, Harness, flow_fixture
 
 
 def purchase(amount=8000, **kw):
@@ -363,3 +363,59 @@ def test_handle_node_is_done():
     h.do(Submit(actor="u_li", form_data={}))
     approve(h, "u_lin")
     assert h.state.tasks[0].status == "done" and h.state.outcome == "approved"
+
+
+def _assigned_task(deadline, **config):
+    """A 任务分配 flow: one handle node for 张三 whose due time comes from a form field."""
+    doc = {"schema_version": 1, "layout": {}, "nodes": [
+        {"id": "start", "type": "start"},
+        {"id": "do", "type": "handle", "name": {"zh": "办理任务"},
+         "config": {"assignees": [{"rule": "user", "users": ["u_zhang"]}], "deadline": deadline, **config}},
+        {"id": "end", "type": "end"}],
+        "edges": [{"id": "e1", "source": "start", "target": "do"}, {"id": "e2", "source": "do", "target": "end"}]}
+    return Harness(load_flow(doc), calendar=WorkCalendar(zone=NOW.tzinfo))
+
+
+def test_deadline_from_a_date_field_sets_due_time_reminder_and_overdue_notice():
+    h = _assigned_task({"field": "need_by", "remind_before_hours": 24})
+    h.do(Submit(actor="u_li", form_data={"need_by": "2025-09-26"}))
+    task = h.task_of("u_zhang")
+    assert task.due_at == "2025-09-26T18:00:00+08:00"  # the end of that working day
+    timers = {t["kind"]: t for t in h.effects("schedule_timer")}
+    assert timers["remind"]["due_at"] == "2025-09-25T18:00:00+08:00"
+    assert timers["overdue"]["due_at"] == "2025-09-26T18:00:00+08:00"
+    assert timers["overdue"]["task_id"] == task.id
+    h.do(Timeout(actor="system", task_id=task.id, action="remind", timer=timers["remind"]["config"]))
+    assert h.effects("notify")[0]["kind"] == "reminder" and h.effects("notify")[0]["users"] == ["u_zhang"]
+    h.do(Timeout(actor="system", task_id=task.id, action="overdue", timer=timers["overdue"]["config"]))
+    assert h.types()[-1] == "task_overdue"
+    assert h.event("task_overdue").data["due_at"] == "2025-09-26T18:00:00+08:00"
+    notice = h.effects("notify")[0]
+    assert notice["kind"] == "overdue" and notice["users"] == ["u_zhang", "u_li"]
+    assert h.pending() == [h.state.task(task.id)]  # overdue is a notice: the task stays open
+    approve(h, "u_zhang")
+    assert h.state.outcome == "approved"
+
+
+@pytest.mark.parametrize(("value", "due"), [
+    ("2025-09-30T12:30:00+08:00", "2025-09-30T12:30:00+08:00"),  # a datetime as written
+    ("2025-09-30T12:30:00", "2025-09-30T12:30:00+08:00"),  # naive: the company's zone
+    ({"start": "2025-09-23", "end": "2025-09-29"}, "2025-09-29T18:00:00+08:00"),  # a range: its last day
+])
+def test_deadline_reads_datetimes_and_ranges(value, due):
+    h = _assigned_task({"field": "need_by"})
+    h.do(Submit(actor="u_li", form_data={"need_by": value}))
+    assert h.task_of("u_zhang").due_at == due
+    assert [t["kind"] for t in h.effects("schedule_timer")] == ["overdue"]  # no reminder configured
+
+
+def test_deadline_empty_or_past_reminder_and_earlier_sla():
+    h = _assigned_task({"field": "need_by", "remind_before_hours": 48})
+    h.do(Submit(actor="u_li", form_data={}))
+    assert h.task_of("u_zhang").due_at is None and h.effects("schedule_timer") == []
+    h = _assigned_task({"field": "need_by", "remind_before_hours": 48})
+    h.do(Submit(actor="u_li", form_data={"need_by": "2025-09-23"}))  # tomorrow: 48 h before is past
+    assert [t["kind"] for t in h.effects("schedule_timer")] == ["overdue"]
+    h = _assigned_task({"field": "need_by"}, timers=[{"kind": "escalate", "after_hours": 2, "to": "manager"}])
+    h.do(Submit(actor="u_li", form_data={"need_by": "2025-09-26"}))
+    assert h.task_of("u_zhang").due_at == "2025-09-22T12:00:00+08:00"  # the escalation comes first

@@ -179,6 +179,14 @@ def test_previous_approver_manager(demo_org: InMemoryOrg) -> None:
     assert resolve_assignees(node, ctx(previous_approvers=("u_zhang",)), demo_org).users == ["u_dir"]
 
 
+def test_initiator_is_the_person_who_started_it(demo_org: InMemoryOrg) -> None:
+    node = approval({"rule": "initiator"})
+    result = resolve_assignees(node, ctx(), demo_org)
+    assert result.users == [ctx().initiator_id]
+    assert result.trace[0]["rule"] == "initiator" and result.trace[0]["user"]
+    assert resolve_assignees(node, ctx(None), demo_org).fallback_used == "admin"
+
+
 def test_dynamic_selects_among_candidates(demo_org: InMemoryOrg) -> None:
     select = {"if": [{">": [{"var": "form.amount"}, 10000]}, "u_gm", ["u_dir", "u_li"]]}
     node = approval({"rule": "dynamic", "candidates": ["u_gm", "u_dir"], "select": select})

@@ -164,6 +164,7 @@ def test_registries_hold_the_vocabulary_of_design_md() -> None:
         "manager_chain",
         "form_field",
         "initiator_picks",
+        "initiator",
         "previous_approver_manager",
         "dynamic",
     }

@@ -343,6 +343,16 @@ BROKEN: dict[str, Broken] = {
         node_id="wait",
         field="amount",
     ),
+    "deadline from a missing field": Broken(
+        "deadline_field_unknown", _cfg("gm", deadline={"field": "due_date"}), node_id="gm", field="due_date"
+    ),
+    "deadline from a number": Broken(
+        "deadline_field_wrong_kind", _cfg("gm", deadline={"field": "amount"}), node_id="gm", field="amount"
+    ),
+    "initiator task skipped as the initiator's": Broken(
+        "initiator_task_deduped", _cfg("gm", assignees=[{"rule": "initiator"}], dedupe={"initiator": True}),
+        node_id="gm",
+    ),
     "approval for nobody": Broken("task_without_assignees", _cfg("gm", assignees=[]), node_id="gm"),
     "unknown mode": Broken("approval_mode_unknown", _cfg("gm", mode="majority"), node_id="gm"),
     "percentage without threshold": Broken(
@@ -461,6 +471,25 @@ def test_the_table_has_one_case_per_code_and_covers_every_verifier_code() -> Non
     assert len(table_codes) == len(set(table_codes)) >= 25
     verifier_codes = {c for c in CATALOGUE if not c.startswith("sim_")}
     assert verifier_codes - set(table_codes) == set()
+
+
+@pytest.mark.parametrize("deadline", [
+    {"remind_before_hours": 4},  # no field
+    {"field": "need_by", "remind_before_hours": 0},
+    {"field": "need_by", "remind_before_hours": "24"},
+    {"field": "need_by", "escalate": True},
+])
+def test_malformed_deadlines_are_config_errors(deadline: dict[str, Any]) -> None:
+    doc = load_fixture("purchase")
+    config(doc, "gm")["deadline"] = deadline
+    assert "node_config_invalid" in codes(verify(doc, PURCHASE_FIELDS))
+
+
+@pytest.mark.parametrize("key", ["need_by", "period"])
+def test_deadlines_from_date_and_range_fields_are_fine(key: str) -> None:
+    doc = load_fixture("purchase")
+    config(doc, "gm")["deadline"] = {"field": key, "remind_before_hours": 8}
+    assert not {c for c in codes(verify(doc, PURCHASE_FIELDS)) if c.startswith(("deadline", "node_config"))}
 
 
 def test_unpublishable_fixture_stays_unchanged_by_verify() -> None:

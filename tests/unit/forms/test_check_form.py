@@ -392,6 +392,20 @@ CASES: list[tuple[str, Any, str, str | None, str | None]] = [
         WARNING,
         "reason",
     ),
+    (
+        "title from a ghost",
+        lambda d: d["ui_schema"].update({"title_field": "ghost"}),
+        "ui_unknown_field",
+        WARNING,
+        None,
+    ),
+    (
+        "title from a table",
+        lambda d: d["ui_schema"].update({"title_field": "companions"}),
+        "ui_title_field_kind",
+        WARNING,
+        "companions",
+    ),
 ]
 
 
