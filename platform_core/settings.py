@@ -305,6 +305,7 @@ BACKGROUND_INTERVALS = {
     "fire_timers": float(os.environ.get("BACKGROUND_TIMERS_INTERVAL", "15")),
     "send_digests": float(os.environ.get("BACKGROUND_DIGESTS_INTERVAL", "60")),
     "run_jobs": float(os.environ.get("BACKGROUND_JOBS_INTERVAL", "2")),
+    "purge_files": float(os.environ.get("BACKGROUND_PURGE_FILES_INTERVAL", "3600")),
 }
 # Celery (scale-out only): the broker is Redis; nothing connects until a worker or beat
 # starts or a task is sent, so the embedded profile needs none of this.

@@ -67,6 +67,8 @@ JOBS: tuple[Job, ...] = (
     Job("send_digests", "runtime.notifications.services:notifications_send_digests", 60.0),
     # Users' exports and imports (BackgroundJob); with Celery, qiaoban.run_job starts each at once.
     Job("run_jobs", "platform_core.background.services:jobs_run", 2.0, limit=5),
+    # Uploads that no request or draft refers to, a week after they were made (runtime/files).
+    Job("purge_files", "runtime.files.services:files_purge_orphans", 3600.0, limit=200),
 )
 JOBS_BY_NAME: dict[str, Job] = {job.name: job for job in JOBS}
 

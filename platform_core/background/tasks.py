@@ -39,6 +39,12 @@ def run_jobs() -> dict[str, Any]:
     return JOBS_BY_NAME["run_jobs"].run()
 
 
+@app.task(name="qiaoban.purge_files")
+def purge_files() -> dict[str, Any]:
+    """Delete week-old uploads no request or draft refers to (runtime.files.services.files_purge_orphans)."""
+    return JOBS_BY_NAME["purge_files"].run()
+
+
 @app.task(name="qiaoban.run_job")
 def run_job(job_id: str) -> dict[str, Any]:
     """Run one background job now, sent by ``job_create`` after commit (nothing if another runner took it)."""

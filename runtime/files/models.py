@@ -49,3 +49,25 @@ class StoredFile(models.Model):
     def is_image(self) -> bool:
         """Shown inline by the download (images only; everything else is an attachment)."""
         return self.content_type.startswith("image/")
+
+
+class InstanceFile(models.Model):
+    """A request's form data refers to this uploaded file (written whenever a step changes data with files).
+
+    Links are added, never removed when a later step drops the file: the download check reads
+    the request's current visible data anyway, and a file once part of a request stays kept
+    (the orphan purge only removes uploads no request and no draft ever referred to).
+    """
+
+    instance = models.ForeignKey("instances.Instance", on_delete=models.CASCADE, related_name="file_links")
+    file_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file of a request")
+        verbose_name_plural = _("files of requests")
+        constraints = [models.UniqueConstraint(fields=["instance", "file_id"], name="instance_file_once")]
+        indexes = [models.Index(fields=["file_id"], name="instance_file_by_file")]
+
+    def __str__(self) -> str:
+        return f"{self.instance_id}:{self.file_id}"

@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef
 
 from platform_core.errors import gettext_noop
 from runtime.files.exceptions import StoredFileDoesNotExist
-from runtime.files.models import StoredFile
+from runtime.files.models import InstanceFile, StoredFile
 from runtime.forms import FormSpec, SubmissionInvalid
 from runtime.instances.models import Instance
 from runtime.instances.selectors import rights_for_viewer, visible_form_data, visible_q
 
 FILE_NOT_FOUND = gettext_noop("The file %(file_id)s was not uploaded (or was removed); upload it again.")
 FILE_NOT_YOURS = gettext_noop("The file %(file_id)s was uploaded by someone else; upload your own copy.")
-# How many of the viewer's requests that mention a file id are examined (newest first).
-# A file id is random, so more than a few matches means the same file was reused on
-# several requests; the first one that shows it to the viewer decides.
+# How many of the viewer's requests linked to a file are examined (newest first). A file
+# id is random, so more than a few links means the same file was reused on several
+# requests; the first one that shows it to the viewer decides.
 MAX_REFERRING_INSTANCES = 20
 
 
@@ -41,15 +40,14 @@ def file_get_for(user: Any, file_id: Any) -> StoredFile:
 def file_visible_in_requests(user: Any, file_id: str) -> bool:
     """Whether a request ``user`` may see holds ``file_id`` in the data visible to them.
 
-    Requests do not record the files they refer to, so the form data is searched as text
-    (bounded: the newest MAX_REFERRING_INSTANCES matches among the requests the user may
-    see), then each match is checked with the viewer's field rights: a file in a field
-    hidden from the viewer is not theirs to download.
+    The requests that ever referred to the file are linked (``InstanceFile``); each linked
+    request the user may see is checked with the viewer's field rights against its current
+    data: a file in a field hidden from the viewer, or one a later step removed, is not
+    theirs to download. Bounded: the newest MAX_REFERRING_INSTANCES linked requests.
     """
+    linked = InstanceFile.objects.filter(instance=OuterRef("pk"), file_id=file_id)
     candidates = (
-        Instance.objects.filter(visible_q(user))
-        .annotate(data_text=Cast("data", output_field=TextField()))
-        .filter(data_text__contains=file_id)
+        Instance.objects.filter(visible_q(user)).filter(Exists(linked))
         .select_related("app_version")
         .order_by("-id")[:MAX_REFERRING_INSTANCES]
     )

@@ -59,16 +59,17 @@ def test_a_failing_job_fails_its_task(spy_jobs):
     assert result.failed() and isinstance(result.result, RuntimeError)
 
 
-def test_beat_schedule_names_the_four_tasks_on_their_intervals():
+def test_beat_schedule_names_the_five_tasks_on_their_intervals():
     app.loader.import_default_modules()  # what a worker does: autodiscovery of the apps' tasks
     schedule = app.conf.beat_schedule
     assert schedule == settings.CELERY_BEAT_SCHEDULE
     by_task = {entry["task"]: entry for entry in schedule.values()}
-    assert set(by_task) == {"qiaoban.deliver_outbox", "qiaoban.fire_timers", "qiaoban.send_digests", "qiaoban.run_jobs"}
+    assert set(by_task) == {"qiaoban.deliver_outbox", "qiaoban.fire_timers", "qiaoban.send_digests", "qiaoban.run_jobs",
+                            "qiaoban.purge_files"}
     assert set(by_task) <= set(app.tasks)
     assert {job.task_name: by_task[job.task_name]["schedule"] for job in JOBS} == {
         "qiaoban.deliver_outbox": 5.0, "qiaoban.fire_timers": 15.0, "qiaoban.send_digests": 60.0,
-        "qiaoban.run_jobs": 2.0}
+        "qiaoban.run_jobs": 2.0, "qiaoban.purge_files": 3600.0}
     assert "qiaoban.run_job" in app.tasks  # sent by job_create for each new job
     assert all(entry["options"]["expires"] == entry["schedule"] for entry in schedule.values())
 

@@ -28,9 +28,10 @@ def test_once_calls_every_job_and_delivers_an_outbox_row(people, contract_app, l
 
     call_command("run_background", "--once", stdout=out)
 
-    assert [name for name, _ in calls] == ["deliver_outbox", "fire_timers", "send_digests", "run_jobs"]
+    assert [name for name, _ in calls] == ["deliver_outbox", "fire_timers", "send_digests", "run_jobs",
+                                           "purge_files"]
     assert dict(calls) == {"deliver_outbox": {"limit": 100}, "fire_timers": {"limit": 500}, "send_digests": {},
-                           "run_jobs": {"limit": 5}}
+                           "run_jobs": {"limit": 5}, "purge_files": {"limit": 200}}
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("done", 1)
     assert len(webhook.received) == 1 and row.instance.__class__.objects.get(pk=row.instance_id).data[
@@ -40,6 +41,7 @@ def test_once_calls_every_job_and_delivers_an_outbox_row(people, contract_app, l
         "fire_timers: fired=2",
         "send_digests: sent=0",
         "run_jobs: claimed=0 succeeded=0 failed=0 retried=0 stopped=0",
+        "purge_files: examined=0 deleted=0 kept_in_drafts=0",
     ]
 
 
@@ -56,7 +58,8 @@ def test_once_runs_the_other_jobs_when_one_fails_and_exits_1(people, contract_ap
         call_command("run_background", "--once")
 
     assert exit_info.value.code == 1
-    assert [name for name, _ in calls] == ["deliver_outbox", "fire_timers", "send_digests", "run_jobs"]
+    assert [name for name, _ in calls] == ["deliver_outbox", "fire_timers", "send_digests", "run_jobs",
+                                           "purge_files"]
     row.refresh_from_db()
     assert row.status == "done"
     captured = capsys.readouterr()
@@ -186,12 +189,13 @@ def test_bad_arguments_exit_non_zero_in_a_process(tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_jobs_table_names_the_four_functions():
+def test_jobs_table_names_the_five_functions():
     assert {job.name: job.function for job in JOBS} == {
         "deliver_outbox": "runtime.instances.outbox:outbox_deliver",
         "fire_timers": "runtime.timers.services:timers_fire",
         "send_digests": "runtime.notifications.services:notifications_send_digests",
         "run_jobs": "platform_core.background.services:jobs_run",
+        "purge_files": "runtime.files.services:files_purge_orphans",
     }
     assert [JOBS_BY_NAME[n].interval() for n in ("deliver_outbox", "fire_timers", "send_digests", "run_jobs")] == [
         5, 15, 60, 2]

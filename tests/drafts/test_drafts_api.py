@@ -182,3 +182,19 @@ def test_anonymous_callers_are_refused(api: Any, purchase_app: Any) -> None:
         response = api.get(path)
         assert response.status_code in (401, 403)
         assert "error" in response.json()
+
+
+def test_submitting_deletes_the_draft_in_the_same_transaction(api_as: Any, people: Any, purchase_app: Any) -> None:
+    from runtime.drafts.models import RequestDraft
+
+    assert api_as(people.accountant).put(url(), DRAFT, format="json").status_code == 200
+    api = api_as(people.requester)  # the same client, signed in as someone else now
+    api.put(url(), DRAFT, format="json")
+    refused = api.post("/api/v1/instances/", {"app": "purchase", "data": {"reason": "缺金额"}}, format="json")
+    assert refused.status_code == 400
+    assert api.get(url()).status_code == 200  # a refused submission keeps the draft
+    sent = api.post("/api/v1/instances/", {"app": "purchase", "data": {"amount": 1200, "reason": "显示器"}},
+                    format="json")
+    assert sent.status_code == 201, sent.content
+    assert api.get(url()).status_code == 404
+    assert RequestDraft.objects.filter(user=people.accountant).count() == 1  # others' drafts stay

@@ -32,6 +32,8 @@ def quote_app(org: Any, people: Any) -> Any:
     for node in flow["nodes"]:
         if node["id"] == "finance":
             node["config"]["fields"] = {"amount": "read_only", "photos": "hidden"}
+        if node["id"] == "head":
+            node["config"]["fields"] = {"quote": "editable"}  # the head may add a quote while approving
     app = services.app_create(actor=publisher, key="quote", name="采购申请")
     services.draft_save(actor=publisher, app=app, expected_revision=1, form=quote_form(), flow=flow)
     services.app_publish(actor=publisher, app=app)
@@ -138,3 +140,33 @@ def test_submitting_someone_elses_file_is_refused(people: Any, upload: Any, api_
         "app": "quote", "data": {"amount": 100, "quote": [{"file_id": mine, "name": "报价单.pdf"}]},
     }, format="json")
     assert ok.status_code == 201, ok.content
+
+
+def test_requests_record_their_files_and_a_later_attachment_is_linked_too(
+    api_as: Any, people: Any, upload: Any, request_with_files: Any
+) -> None:
+    from runtime.files.models import InstanceFile
+    from runtime.instances import services
+
+    instance, quote_id, photo_id = request_with_files
+    assert set(InstanceFile.objects.filter(instance=instance).values_list("file_id", flat=True)) == {
+        quote_id, photo_id}
+    # The head attaches another quote while approving: linked in the same step.
+    extra = upload(people.east_lead, "补充报价.pdf", pdf()).json()
+    patch = {"quote": [*instance.data["quote"], {"file_id": extra["file_id"], "name": extra["name"]}]}
+    services.task_act(actor=people.east_lead, task_id=pending(instance)[0].pk, action="approve",
+                      payload={"form_patch": patch})
+    assert InstanceFile.objects.filter(instance=instance, file_id=extra["file_id"]).exists()
+    assert get(api_as, people.requester, extra["file_id"]).status_code == 200  # the requester sees the quote field
+
+
+def test_a_file_removed_from_the_request_is_no_longer_downloadable_by_viewers(
+    api_as: Any, people: Any, request_with_files: Any
+) -> None:
+    from runtime.instances.models import Instance
+
+    instance, quote_id, _photo_id = request_with_files
+    assert get(api_as, people.east_lead, quote_id).status_code == 200
+    Instance.objects.filter(pk=instance.pk).update(data={"amount": 3000, "quote": [], "photos": []})
+    assert get(api_as, people.east_lead, quote_id).status_code == 404  # linked once, but not in the data now
+    assert get(api_as, people.requester, quote_id).status_code == 200  # the uploader always may
