@@ -514,13 +514,23 @@ def app_route_preview(
         raise SimulationInvalid(params={"which": label}, details=exc.details) from None
     dressed = dress_result(result.as_dict(), org)
     steps = []
+    unfilled: set[str] = set()  # steps whose people come from a form field not filled in yet
     for step in dressed["steps"]:
         if step["type"] not in PREVIEW_TYPES or step["status"] in ("skipped_urgent", "skipped_empty"):
             continue
-        people = [{"id": p["id"], "name": p["name"]} for p in (step.get("approvers") or {}).get("people") or []]
+        approvers = step.get("approvers") or {}
+        people = [{"id": p["id"], "name": p["name"]} for p in approvers.get("people") or []]
+        from_fields = [t for t in approvers.get("trace") or [] if t.get("rule") == "form_field"]
+        empty_field = bool(from_fields) and all(t.get("reason") == "field_empty" for t in from_fields)
+        if empty_field and (not people or approvers.get("fallback_used")):
+            # Not "nobody can do it": the person who fills the form has not named them yet.
+            unfilled.add(step["node_id"])
+            people = []
         steps.append({"node_id": step["node_id"], "type": step["type"], "name": step["name"], "mode": step["mode"],
                       "people": people, "auto_approved": bool(step.get("auto_approved"))})
-    waiting = [issue for issue in dressed["blocking"] if issue.get("code") == "sim_missing_value"]
+    waiting = [issue for issue in dressed["blocking"] if issue.get("code") == "sim_missing_value"
+               or (issue.get("code") == "sim_approver_not_found" and issue.get("node_id") in unfilled)]
+    waiting += [{"node_id": node_id} for node_id in unfilled]
     return {
         "steps": steps,
         "complete": not dressed["blocked"],

@@ -88,6 +88,9 @@ def format_message(template: str, params: Any) -> str:
     text = gettext(template) if template else ""
     if not params:
         return text
+    if isinstance(params, Mapping) and params.get("detail_message"):
+        # An error quoted inside the issue (the simulator's): translated with it, not left in English.
+        params = dict(params, detail=format_message(str(params["detail_message"]), params.get("detail_params")))
     try:
         return text % params
     except (KeyError, TypeError, ValueError):

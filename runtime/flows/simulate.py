@@ -215,11 +215,11 @@ class Walk:
             self.block(step, "sim_missing_value", node=node.label, fields=exc.params.get("fields"))
         except ApproverNotFound as exc:
             step.approvers = Resolution([], list((exc.details or {}).get("trace", [])), None)
-            self.block(step, "sim_approver_not_found", node=node.label, detail=exc.formatted())
+            self.block(step, "sim_approver_not_found", node=node.label, **_detail(exc))
         except OrgCycleDetected as exc:
-            self.block(step, "sim_org_error", node=node.label, detail=exc.formatted())
+            self.block(step, "sim_org_error", node=node.label, **_detail(exc))
         except PlatformError as exc:  # a dynamic rule that fails to evaluate
-            self.block(step, "sim_rule_error", where=f"node “{node.label}”", detail=exc.formatted())
+            self.block(step, "sim_rule_error", where=f"node “{node.label}”", **_detail(exc))
         return None
 
     def choose_branch(self, node: NodeSpec, step: SimStep) -> EdgeSpec | None:
@@ -263,7 +263,7 @@ class Walk:
                     step,
                     "sim_rule_error",
                     where=f"connection “{edge.id}”",
-                    detail=exc.formatted(),
+                    **_detail(exc),
                     edge_id=edge.id,
                 )
                 return None
@@ -534,3 +534,9 @@ def simulate_batch(
         b = simulate(published, fields, **kwargs)
         items.append(BatchItem(str(sample.get("name", index + 1)), a, b, first_divergence(a, b)))
     return BatchResult(items)
+
+
+def _detail(exc: PlatformError) -> dict[str, Any]:
+    """An error inside an issue: its English text as ``detail``, and its msgid and parameters so the
+    API can translate it with the issue (runtime/definitions/verification.py:format_message)."""
+    return {"detail": exc.formatted(), "detail_message": exc.message, "detail_params": dict(exc.params or {})}

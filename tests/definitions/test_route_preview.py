@@ -54,3 +54,30 @@ def test_only_apps_the_caller_may_start(client, demo):
     client.logout()
     anonymous = client.post("/api/v1/apps/leave/route-preview/", {}, content_type="application/json")
     assert anonymous.status_code in (401, 403)
+
+
+def test_people_from_an_empty_person_field_are_awaited_not_a_blockage(client, demo):
+    from platform_core.org.models import User
+
+    body = preview(client, "zhangwei", "task_assignment", {"data": {"task_name": "季度复盘"}}).json()
+    assert body["needs_more"] and not body["blocked"] and body["message"] is None
+    assert [(s["node_id"], s["people"]) for s in body["steps"]][0] == ("do", [])
+    lina = User.objects.get(username="lina")
+    filled = preview(client, "zhangwei", "task_assignment",
+                     {"data": {"task_name": "季度复盘", "owner": str(lina.pk), "due_date": "2026-12-20"}}).json()
+    assert filled["complete"] and not filled["needs_more"]
+    assert [(s["node_id"], [p["name"] for p in s["people"]]) for s in filled["steps"]] == [
+        ("do", ["李娜"]), ("accept", ["张伟"])]
+
+
+def test_a_blockage_quotes_its_reason_in_the_reader_s_language(client, demo):
+    from platform_core.org.models import Department, User
+
+    # A department without a head: the department's task has nobody, and no process admin takes over.
+    parent = User.objects.get(username="lina").department
+    empty = Department.objects.create(name="新部门", code="new_dept", parent=parent)
+    User.objects.filter(roles__code="process_admin").update(is_active=False)
+    body = preview(client, "zhangwei", "task_assignment",
+                   {"data": {"task_name": "季度复盘", "owner_department": str(empty.pk)}}).json()
+    assert body["blocked"], body
+    assert "Nobody" not in body["message"] and "找不到处理人" in body["message"], body["message"]
