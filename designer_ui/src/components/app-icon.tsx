@@ -6,6 +6,7 @@ import {
   CalendarOutlined,
   FileTextOutlined,
   SendOutlined,
+  ScheduleOutlined,
   ShoppingCartOutlined,
   TeamOutlined,
   ToolOutlined,
@@ -26,6 +27,7 @@ export const APP_ICONS: Record<string, ComponentType> = {
   audit: AuditOutlined,
   team: TeamOutlined,
   tool: ToolOutlined,
+  schedule: ScheduleOutlined,
 };
 
 const COLORS = ["#1f6feb", "#0fa968", "#f5a623", "#7b61ff", "#e5484d", "#0ea5e9", "#d946ef"];

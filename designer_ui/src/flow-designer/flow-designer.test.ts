@@ -311,4 +311,78 @@ describe("node cards in words", () => {
     const empty = nodeSummary({ id: "x", type: "approval", name: {}, config: { mode: "percentage", threshold: 60 } }, names, i18n.getFixedT("zh-Hans", "flow"));
     expect(empty).toEqual({ main: "未设置审批人", badges: ["60% 同意即通过"] });
   });
+
+  it("says which field a task is due by and when the reminder before it fires", async () => {
+    const { initI18n } = await import("../i18n");
+    const { describeDeadline, nodeSummary, plainNames } = await import("./lib/summary");
+    const i18n = initI18n("zh-Hans");
+    const zhT = i18n.getFixedT("zh-Hans", "flow");
+    const enT = i18n.getFixedT("en", "flow");
+    const names = { ...plainNames, field: (key: string) => ({ due_date: "截止日期" })[key] ?? key };
+    const handle = {
+      id: "h", type: "handle" as const, name: { zh: "办理" },
+      config: {
+        assignees: [{ rule: "role" as const, role: "hr" }],
+        deadline: { field: "due_date", remind_before_hours: 24 },
+        timers: [{ kind: "remind" as const, after_hours: 8 }],
+      },
+    };
+    expect(nodeSummary(handle, names, zhT).badges).toEqual(["单人", "截止：截止日期", "截止前 24 小时提醒", "8 小时提醒"]);
+    const enNames = { ...plainNames, field: (key: string) => ({ due_date: "Due date" })[key] ?? key };
+    expect(nodeSummary(handle, enNames, enT).badges).toEqual(["Single", "Due: Due date", "Reminder 24 h before due", "Remind after 8 h"]);
+    // Without a reminder only the field is named; without a field there is no deadline at all.
+    expect(describeDeadline({ field: "due_date" }, names, zhT)).toEqual(["截止：截止日期"]);
+    expect(describeDeadline({ field: "", remind_before_hours: 4 }, names, zhT)).toEqual([]);
+    expect(describeDeadline(undefined, names, zhT)).toEqual([]);
+    const noDeadline = nodeSummary({ ...handle, config: { assignees: handle.config.assignees } }, names, zhT);
+    expect(noDeadline.badges.some((badge) => badge.startsWith("截止"))).toBe(false);
+  });
+
+  it("names the initiator (发起人本人) as who handles a task, alone or with other rules", async () => {
+    const { initI18n } = await import("../i18n");
+    const { describeAssignee, nodeSummary, plainNames } = await import("./lib/summary");
+    const { ASSIGNEE_RULES, ASSIGNEE_RULE_ORDER } = await import("./nodes/registry");
+    const { isComplete } = await import("./properties-panel/assignee-editor");
+    const i18n = initI18n("zh-Hans");
+    const zhT = i18n.getFixedT("zh-Hans", "flow");
+    const enT = i18n.getFixedT("en", "flow");
+    const accept = { id: "accept", type: "handle" as const, name: { zh: "验收" }, config: { assignees: [{ rule: "initiator" as const }] } };
+    expect(nodeSummary(accept, plainNames, zhT)).toEqual({ main: "发起人本人", badges: ["单人"] });
+    expect(nodeSummary(accept, plainNames, enT)).toEqual({ main: "The initiator", badges: ["Single"] });
+    const both = [{ rule: "initiator" as const }, { rule: "role" as const, role: "hr" }];
+    expect(nodeSummary({ ...accept, type: "approval" as const, config: { assignees: both } }, plainNames, zhT).main).toBe("发起人本人 + 角色：hr");
+    // It needs no choices, so a fresh card counts at once; and the picker offers it.
+    expect(isComplete({ rule: "initiator" })).toBe(true);
+    expect(ASSIGNEE_RULES.initiator).toEqual({ needs: "none" });
+    expect(ASSIGNEE_RULE_ORDER).toContain("initiator");
+    expect(new Set(ASSIGNEE_RULE_ORDER)).toEqual(new Set(Object.keys(ASSIGNEE_RULES)));
+    expect(zhT("assigneeRule.initiator")).toBe("发起人本人");
+    expect(describeAssignee({ rule: "initiator" }, plainNames, enT)).toBe("The initiator");
+  });
+});
+
+describe("deadline fields", () => {
+  it("offers the form's date, datetime and date range fields (and computed dates), in form order", async () => {
+    const { fromDocument } = await import("../form-designer/model");
+    const { emptyFormDocument } = await import("../schema/form");
+    const { deadlineFieldOptions, isDeadlineField } = await import("./properties-panel/deadline-editor");
+    const document = emptyFormDocument();
+    document.schema.properties = {
+      title: { "x-type": "text", type: "string", "x-label": { zh: "标题" } },
+      due: { "x-type": "date", type: "string", format: "date", "x-label": { zh: "截止日期" } },
+      trip: { "x-type": "date_range", type: "object", "x-label": { zh: "出差日期" } },
+      meet: { "x-type": "datetime", type: "string", format: "date-time" },
+      next: { "x-type": "computed", type: "string", format: "date", "x-compute": {} },
+      total: { "x-type": "computed", type: "number", "x-compute": {} },
+    };
+    const form = fromDocument(document);
+    expect(deadlineFieldOptions(form)).toEqual([
+      { value: "due", label: "截止日期" },
+      { value: "trip", label: "出差日期" },
+      { value: "meet", label: "meet" },
+      { value: "next", label: "next" },
+    ]);
+    expect(isDeadlineField({ "x-type": "user" })).toBe(false);
+    expect(isDeadlineField({ "x-type": "computed", type: "string" })).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 // The signed-in user's websocket (docs/realtime.md): frames are hints to re-read, so each
-// one invalidates the queries it concerns; a new task also shows a toast. The socket
+// one invalidates the queries it concerns; a new task, a decision or an overdue task also
+// shows a toast (TOASTS). The socket
 // reconnects with backoff (and re-reads everything) unless the server closed it for
 // authentication (4401 signed out, 4403 deactivated).
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
@@ -31,6 +32,24 @@ export function keysFor(frame: Frame): unknown[][] {
   }
 }
 
+/**
+ * The notification kinds that pop a toast, and how. Reminders, escalations and the like stay in
+ * the notification list only (reminders repeat and would nag); an overdue task is rare and
+ * wants doing, so it warns.
+ */
+export const TOASTS: Readonly<Record<string, "info" | "warning">> = {
+  new_task: "info", returned: "info", approved: "info", rejected: "info", cc: "info", urged: "info", transferred: "info",
+  overdue: "warning",
+};
+
+/** The toast a frame pops, if any: its kind and level. */
+export function toastFor(frame: Frame): { kind: string; level: "info" | "warning" } | null {
+  if (frame.type !== "notification.created") return null;
+  const kind = String(frame.payload.kind ?? "");
+  const level = Object.hasOwn(TOASTS, kind) ? TOASTS[kind] : undefined;
+  return level ? { kind, level } : null;
+}
+
 export function socketUrl(path: string, location: Pick<Location, "protocol" | "host">): string {
   if (/^wss?:\/\//.test(path)) return path;
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
@@ -48,14 +67,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const toast = useRef<(frame: Frame) => void>(() => undefined);
   toast.current = (frame) => {
-    if (frame.type !== "notification.created") return;
-    const kind = String(frame.payload.kind ?? "");
-    if (!["new_task", "returned", "approved", "rejected", "cc", "urged", "transferred"].includes(kind)) return;
-    notification.info({
-      title: t(`toast.${kind}`),
+    const toastOf = toastFor(frame);
+    if (!toastOf) return;
+    const { kind, level } = toastOf;
+    notification[level]({
+      // A kind without a toast sentence of its own is titled by its name in the notification list.
+      title: t(`toast.${kind}`, { defaultValue: t(`kinds.${kind}`, { ns: "notifications" }) }),
       description: t("toast.open"),
       placement: "bottomRight",
-      duration: 4,
+      duration: level === "warning" ? 8 : 4,
       key: `n-${String(frame.payload.instance_id ?? "")}-${kind}`,
       onClick: () => {
         if (frame.payload.instance_id != null) navigate(`/instances/${String(frame.payload.instance_id)}`);

@@ -15,6 +15,7 @@ export type AssigneeRule =
   | { rule: "manager_chain"; levels?: number; until_role?: string }
   | { rule: "form_field"; field: string; levels?: number }
   | { rule: "initiator_picks"; multiple?: boolean; role?: string }
+  | { rule: "initiator" }
   | { rule: "previous_approver_manager" }
   | { rule: "dynamic"; candidates: string[]; select: JsonLogic };
 
@@ -35,6 +36,12 @@ export type Timer =
 
 export type TimerKind = Timer["kind"];
 
+/** The task is due at a form field's date (a date, datetime or date range field). */
+export interface Deadline {
+  field: string;
+  remind_before_hours?: number;
+}
+
 export interface TaskConfig {
   mode?: ApprovalMode;
   threshold?: number;
@@ -45,6 +52,7 @@ export interface TaskConfig {
   skippable_when_urgent?: boolean;
   fields?: FieldRights;
   timers?: Timer[];
+  deadline?: Deadline;
 }
 
 export interface NodeConfigs {

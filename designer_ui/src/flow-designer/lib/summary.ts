@@ -1,8 +1,8 @@
 // What a node card and the properties panel say about a node in words: "部门负责人 ×2 级",
-// "会签", "24 小时提醒 · 3 个工作日升级", "紧急可跳过".
+// "会签", "截止：截止日期", "24 小时提醒 · 3 个工作日升级", "紧急可跳过".
 import type { TFunction } from "i18next";
 
-import type { AssigneeRule, FlowNode, TaskConfig, Timer } from "../../schema/flow";
+import type { AssigneeRule, Deadline, FlowNode, TaskConfig, Timer } from "../../schema/flow";
 
 /** Display names for the ids a flow stores (roles and positions by code, users by id, form fields by key). */
 export interface Names {
@@ -43,6 +43,8 @@ export function describeAssignee(rule: AssigneeRule, names: Names, t: TFunction)
       return rule.field ? t("assignee.formField", { name: names.field(rule.field) }) : t("assignee.formFieldNone");
     case "initiator_picks":
       return rule.multiple ? t("assignee.initiatorPicksMany") : t("assignee.initiatorPicks");
+    case "initiator":
+      return t("assignee.initiator");
     case "previous_approver_manager":
       return t("assignee.previousManager");
     case "dynamic":
@@ -83,6 +85,14 @@ export function describeTimer(timer: Timer, names: Names, t: TFunction): string 
   }
 }
 
+/** "截止：截止日期" and, with a reminder, "截止前 24 小时提醒". */
+export function describeDeadline(deadline: Deadline | undefined, names: Names, t: TFunction): string[] {
+  if (!deadline?.field) return [];
+  const lines = [t("deadline.summary", { field: names.field(deadline.field) })];
+  if (deadline.remind_before_hours) lines.push(t("deadline.remindSummary", { wait: t("timer.hours", { count: deadline.remind_before_hours }) }));
+  return lines;
+}
+
 /** The short lines under a node's name on the canvas. */
 export function nodeSummary(node: FlowNode, names: Names, t: TFunction): { main: string; badges: string[] } {
   switch (node.type) {
@@ -90,7 +100,11 @@ export function nodeSummary(node: FlowNode, names: Names, t: TFunction): { main:
     case "handle": {
       const config = node.config;
       const who = describeAssignees(config.assignees, names, t) || t("summary.noAssignee");
-      const badges = [describeMode(config, t), ...(config.timers ?? []).map((timer) => describeTimer(timer, names, t))];
+      const badges = [
+        describeMode(config, t),
+        ...describeDeadline(config.deadline, names, t),
+        ...(config.timers ?? []).map((timer) => describeTimer(timer, names, t)),
+      ];
       if (config.skippable_when_urgent) badges.push(t("summary.urgentSkip"));
       return { main: who, badges };
     }

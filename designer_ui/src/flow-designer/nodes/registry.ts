@@ -101,13 +101,14 @@ export const ASSIGNEE_RULES: Record<AssigneeRuleName, { needs: "users" | "role" 
   manager_chain: { needs: "levels" },
   form_field: { needs: "field" },
   initiator_picks: { needs: "picks" },
+  initiator: { needs: "none" },
   previous_approver_manager: { needs: "none" },
   dynamic: { needs: "rule" },
 };
 
 export const ASSIGNEE_RULE_ORDER: AssigneeRuleName[] = [
   "dept_head", "role", "user", "position", "manager_chain", "form_field", "initiator_picks",
-  "previous_approver_manager", "dynamic",
+  "initiator", "previous_approver_manager", "dynamic",
 ];
 
 export const TIMER_KINDS: TimerKind[] = ["remind", "escalate", "auto_transfer", "timeout"];

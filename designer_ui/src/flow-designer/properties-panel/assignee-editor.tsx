@@ -29,6 +29,8 @@ function newRule(name: AssigneeRuleName): AssigneeRule {
       return { rule: "form_field", field: "" };
     case "initiator_picks":
       return { rule: "initiator_picks", multiple: false };
+    case "initiator":
+      return { rule: "initiator" };
     case "previous_approver_manager":
       return { rule: "previous_approver_manager" };
     case "dynamic":
@@ -131,6 +133,8 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
             onChange={(role) => onChange(role ? { ...rule, role } : { rule: "initiator_picks", multiple: rule.multiple })} testId={`${testId}-picks-role`} />
         </Space>
       );
+    case "initiator":
+      return <Typography.Text type="secondary">{t("assignee.initiatorHint")}</Typography.Text>;
     case "previous_approver_manager":
       return <Typography.Text type="secondary">{t("assignee.previousManagerHint")}</Typography.Text>;
     case "dynamic":

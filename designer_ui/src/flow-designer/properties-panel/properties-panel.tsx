@@ -1,6 +1,7 @@
 // The side panel: what the selection is and every setting it has. Node settings are
-// grouped in tabs (approvers, field rights, timers); a branch of a condition gateway edits
-// its condition with the builder (react-querybuilder → JsonLogic) or as raw JsonLogic.
+// grouped in tabs (approvers, field rights, deadline and timers); a branch of a condition
+// gateway edits its condition with the builder (react-querybuilder → JsonLogic) or as raw
+// JsonLogic.
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined } from "@ant-design/icons";
 import { Alert, Button, Checkbox, Empty, Input, InputNumber, Radio, Select, Space, Switch, Tabs, Tag, Typography } from "antd";
 import { useEffect, useRef, useState, type ReactNode } from "react";
@@ -19,6 +20,7 @@ import { useFlow, useFlowEnv } from "../context";
 import { branchOrder, nodeById, removeElements, setBranchOrder, updateEdge, updateNode } from "../lib/graph";
 import { APPROVAL_MODE_ORDER, nodeTypeUi } from "../nodes/registry";
 import { AssigneeEditor } from "./assignee-editor";
+import { DeadlineEditor } from "./deadline-editor";
 import { FieldRightsEditor } from "./field-rights";
 import { TimersEditor } from "./timers-editor";
 
@@ -132,7 +134,14 @@ function TaskSettings({ node }: { node: FlowNodeOf<"approval"> | FlowNodeOf<"han
     <Tabs size="small" className="fl-tabs" items={[
       { key: "people", label: node.type === "handle" ? t("panel.tabHandlers") : t("panel.tabApprovers"), children: approvers },
       { key: "rights", label: t("panel.tabRights"), children: <FieldRightsEditor value={config.fields ?? {}} onChange={(fields) => patch({ fields })} start={false} /> },
-      { key: "timers", label: t("panel.tabTimers"), children: <TimersEditor value={config.timers ?? []} onChange={(timers) => patch({ timers: timers.length ? timers : undefined })} /> },
+      { key: "timers", label: t("panel.tabTimers"), children: (
+        <>
+          <Row label={t("deadline.label")}>
+            <DeadlineEditor value={config.deadline} onChange={(deadline, mergeKey) => patch({ deadline }, mergeKey)} />
+          </Row>
+          <TimersEditor value={config.timers ?? []} onChange={(timers) => patch({ timers: timers.length ? timers : undefined })} />
+        </>
+      ) },
     ]} />
   );
 }

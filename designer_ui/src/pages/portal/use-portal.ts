@@ -99,6 +99,15 @@ export function useSaveDraft(appKey: string) {
 }
 
 /** DELETE /api/v1/drafts/<key>/ (idempotent: 204 when there was none). */
+/** Forget a draft the server deleted itself (submitting a request deletes its draft in the same transaction). */
+export function useForgetDraft() {
+  const client = useQueryClient();
+  return (appKey: string) => {
+    client.setQueryData(draftKey(appKey), null);
+    void client.invalidateQueries({ queryKey: DRAFTS, exact: true });
+  };
+}
+
 export function useDeleteDraft() {
   const client = useQueryClient();
   return useMutation({

@@ -15,7 +15,7 @@ import { FormRenderer, UserPicker, initialValue, issueText, validateForm } from 
 import { randomId } from "../../form-renderer/lib/ids";
 import { localized } from "../../i18n";
 import { absoluteTimeText, relativeTimeText } from "../../workspace/notifications/relative-time";
-import { useDeleteDraft, useRequestDraft, useSaveDraft, type RequestDraft } from "../portal/use-portal";
+import { useDeleteDraft, useForgetDraft, useRequestDraft, useSaveDraft, type RequestDraft } from "../portal/use-portal";
 import type { RuleContext, SubmissionIssue } from "../../schema/form";
 import { usePublishedForm, type PublishedForm } from "./use-published-form";
 import "./start-page.css";
@@ -150,6 +150,7 @@ function StartForm({
   const [formGeneration, setFormGeneration] = useState(0);
   const saveDraft = useSaveDraft(app.key);
   const deleteDraft = useDeleteDraft();
+  const forgetDraft = useForgetDraft();
   const context: RuleContext = useMemo(
     () => ({
       urgent,
@@ -187,8 +188,8 @@ function StartForm({
         }),
       ),
     onSuccess: (instance) => {
-      // The request is sent: its draft is gone (idempotent; a failure only leaves a stale draft).
-      deleteDraft.mutate(app.key);
+      // The request is sent: the server deleted its draft in the same transaction.
+      forgetDraft(app.key);
       onDone({ id: instance.id, title: instance.title });
     },
     onError: (error) => {

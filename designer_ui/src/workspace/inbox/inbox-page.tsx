@@ -13,7 +13,7 @@ import { PageHeader } from "../../components/page-header";
 import { QueryState } from "../../components/query-state";
 import { randomId } from "../../form-renderer/lib/ids";
 import { useStartableApps } from "../../pages/home-page";
-import { BOXES, dueState, shortTime, statusOf, type Box, type InstanceRow } from "../lib";
+import { BOXES, dueState, fullTime, shortTime, statusOf, type Box, type InstanceRow } from "../lib";
 import { PAGE_SIZE, useBatchApprove, useCounts, useInbox, type InboxFilters } from "./use-inbox";
 import "./inbox.css";
 
@@ -49,8 +49,14 @@ function Row({ row, box, checked, onCheck }: { row: InstanceRow; box: Box; check
         <div className="ws-row-side">
           <Tag color={status.color} className="ws-tag">{t(`status.${status.key}`)}</Tag>
           {due && (
-            <Tag color={due === "overdue" ? "red" : "orange"} icon={<ClockCircleOutlined />} className="ws-tag" data-testid={`due-${due}`}>
+            <Tag color={due === "overdue" ? "red" : "orange"} icon={<ClockCircleOutlined />} className="ws-tag" data-testid={`due-${due}`}
+              title={t("inbox.due", { time: fullTime(mine?.due_at) })}>
               {t(`inbox.${due}`)}
+            </Tag>
+          )}
+          {!due && box === "todo" && mine?.due_at && (
+            <Tag icon={<ClockCircleOutlined />} className="ws-tag" data-testid="due-later">
+              {t("inbox.due", { time: shortTime(mine.due_at) })}
             </Tag>
           )}
         </div>

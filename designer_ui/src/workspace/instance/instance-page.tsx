@@ -6,6 +6,7 @@
 import {
   ArrowLeftOutlined,
   CheckOutlined,
+  ClockCircleOutlined,
   CloseOutlined,
   FireOutlined,
   MoreOutlined,
@@ -25,7 +26,7 @@ import { QueryState } from "../../components/query-state";
 import { FormRenderer, UserPicker } from "../../form-renderer";
 import { randomId } from "../../form-renderer/lib/ids";
 import type { FieldRight } from "../../schema/flow";
-import { fullTime, statusOf } from "../lib";
+import { dueState, fullTime, statusOf } from "../lib";
 import { FlowDiagram } from "./flow-diagram";
 import { InstanceTimeline } from "./timeline";
 import { useInstance, useInstanceAction, usePublishedForm, type InstanceView } from "./use-instance";
@@ -78,6 +79,8 @@ function InstanceBody({ view }: { view: InstanceView }) {
   const sending = useRef(false);
 
   const mine = view.my_tasks.find((task) => task.status === "pending");
+  // The earliest due time of the open step (a deadline from the form, or an escalation's SLA).
+  const currentDue = view.current_tasks.map((task) => task.due_at).filter((due): due is string => Boolean(due)).sort()[0];
   const initiator = String(view.initiator.id) === String(user.id);
   const running = view.status === "running" || view.status === "blocked";
   const returned = view.status === "returned" && initiator;
@@ -212,6 +215,13 @@ function InstanceBody({ view }: { view: InstanceView }) {
           {view.current_tasks.length > 0 && running && (
             <div className="ws-current" data-testid="current-step">
               {t("instance.waitingFor", { people: view.current_tasks.map((task) => task.assignee.name).join("、"), node: view.current_tasks[0]?.node_name ?? "" })}
+              {currentDue && (
+                <Tag color={dueState(currentDue) === "overdue" ? "red" : dueState(currentDue) === "soon" ? "orange" : "default"}
+                  icon={<ClockCircleOutlined />} className="ws-current-due" data-testid="current-due">
+                  {t("inbox.due", { time: fullTime(currentDue) })}
+                  {dueState(currentDue) === "overdue" ? ` · ${t("inbox.overdue")}` : ""}
+                </Tag>
+              )}
             </div>
           )}
           <Tabs size="small" items={[

@@ -4,6 +4,7 @@ import {
   CheckCircleOutlined,
   ClockCircleOutlined,
   CloseCircleOutlined,
+  FieldTimeOutlined,
   MailOutlined,
   RiseOutlined,
   RollbackOutlined,
@@ -28,6 +29,7 @@ interface KindStyle {
 const KINDS: Record<NotificationKind, KindStyle> = {
   new_task: { icon: <AuditOutlined />, color: "#1f6feb", background: "#e8f1fe" },
   reminder: { icon: <ClockCircleOutlined />, color: "#d46b08", background: "#fff4e6" },
+  overdue: { icon: <FieldTimeOutlined />, color: "#e03131", background: "#fdecec" },
   escalated: { icon: <RiseOutlined />, color: "#d4380d", background: "#fff1eb" },
   approved: { icon: <CheckCircleOutlined />, color: "#2f9e44", background: "#ebf7ee" },
   rejected: { icon: <CloseCircleOutlined />, color: "#e03131", background: "#fdecec" },

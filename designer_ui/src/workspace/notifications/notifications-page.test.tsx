@@ -40,6 +40,18 @@ describe("NotificationsPage", () => {
     expect(screen.getByRole("tab", { name: /全部\s*3/ })).toBeTruthy();
   });
 
+  it("shows an overdue task with its own red clock and label, and an unknown kind as a plain notification", async () => {
+    fakeServer({ notifications: [
+      makeNotification({ id: 7, kind: "overdue", subject: "[差旅报销] 逾期：出差申请" }),
+      makeNotification({ id: 8, kind: "something_new" as never, subject: "新类型" }),
+    ] });
+    renderPage(<NotificationsPage />);
+    const overdue = within(await screen.findByTestId("notification-7"));
+    expect(overdue.getByText("任务逾期")).toBeTruthy();
+    expect(screen.getByTestId("notification-7").querySelector('[data-kind="overdue"] .anticon-field-time')).toBeTruthy();
+    expect(within(screen.getByTestId("notification-8")).getByText("通知")).toBeTruthy();
+  });
+
   it("renders server text as text, never as HTML", async () => {
     fakeServer({ notifications: [makeNotification({ id: 9, subject: "<img src=x onerror=alert(1)>", body: "<b>粗</b>" })] });
     renderPage(<NotificationsPage />);

@@ -1,20 +1,24 @@
-// Progress (进度看板): the requests the user may see, by status, as a kanban — one's own
-// (我发起的) by default, or everything the user's data scope shows (a department head sees
-// the department's). Each column is a filtered inbox query; cards open the request.
-import { ClockCircleOutlined, FireOutlined } from "@ant-design/icons";
+// Progress (进度看板): two views of the requests the user may see. The board: requests by
+// status as a kanban — one's own (我发起的) by default, or everything the user's data scope
+// shows (a department head sees the department's); each column is a filtered inbox query.
+// The timeline (甘特图, gantt.tsx): the tasks of those requests over days, with due dates.
+// The view and the scope are in the URL (?view=gantt&scope=visible), so links can be shared.
+import { AppstoreOutlined, BarsOutlined, ClockCircleOutlined, FireOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, Empty, Segmented, Skeleton, Tag, Typography } from "antd";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 
 import { api, unwrap } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { QueryState } from "../../components/query-state";
 import { dueState, shortTime, type InstanceRow } from "../lib";
+import { Gantt } from "./gantt";
+import type { ScheduleScope } from "./use-schedule";
 import "./progress.css";
 
 type Scope = "started" | "all";
+type View = "board" | "gantt";
 const COLUMNS: Array<{ key: string; status: string; color: string }> = [
   { key: "running", status: "running", color: "#1677ff" },
   { key: "returned", status: "returned", color: "#fa8c16" },
@@ -85,18 +89,45 @@ function Column({ scope, column }: { scope: Scope; column: (typeof COLUMNS)[numb
 
 export function ProgressPage() {
   const { t } = useTranslation("workspace");
-  const [scope, setScope] = useState<Scope>("started");
+  const [params, setParams] = useSearchParams();
+  const view: View = params.get("view") === "gantt" ? "gantt" : "board";
+  // One scope for both views: "mine" is the board's 我发起的 and the timeline's 与我相关.
+  const scope: ScheduleScope = params.get("scope") === "visible" ? "visible" : "mine";
+  const boardScope: Scope = scope === "visible" ? "all" : "started";
+  const set = (key: string, value: string | null, replace: boolean) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+      return next;
+    }, { replace });
+  const setScope = (next: ScheduleScope) => set("scope", next === "visible" ? "visible" : null, true);
   return (
     <div className="ws-page ws-board-page">
       <PageHeader title={t("board.title")}
         extra={
-          <Segmented value={scope} onChange={(value) => setScope(value as Scope)} data-testid="board-scope"
-            options={[{ value: "started", label: t("board.mine") }, { value: "all", label: t("board.visible") }]} />
+          <Segmented value={view} onChange={(value) => set("view", value === "gantt" ? "gantt" : null, false)} data-testid="progress-view"
+            aria-label={t("gantt.view.label")} className="ws-touch-segmented"
+            options={[
+              { value: "board", label: t("gantt.view.board"), icon: <AppstoreOutlined /> },
+              { value: "gantt", label: t("gantt.view.gantt"), icon: <BarsOutlined /> },
+            ]} />
         } />
-      <Typography.Paragraph type="secondary" className="ws-board-hint">{t(scope === "started" ? "board.mineHint" : "board.visibleHint")}</Typography.Paragraph>
-      <div className="ws-board">
-        {COLUMNS.map((column) => <Column key={column.key} scope={scope} column={column} />)}
-      </div>
+      {view === "gantt" ? (
+        <Gantt scope={scope} onScopeChange={setScope} />
+      ) : (
+        <>
+          <div className="ws-board-toolbar">
+            <Segmented value={boardScope} onChange={(value) => setScope(value === "all" ? "visible" : "mine")} data-testid="board-scope"
+              aria-label={t("gantt.scope")} className="ws-touch-segmented"
+              options={[{ value: "started", label: t("board.mine") }, { value: "all", label: t("board.visible") }]} />
+          </div>
+          <Typography.Paragraph type="secondary" className="ws-board-hint">{t(boardScope === "started" ? "board.mineHint" : "board.visibleHint")}</Typography.Paragraph>
+          <div className="ws-board">
+            {COLUMNS.map((column) => <Column key={column.key} scope={boardScope} column={column} />)}
+          </div>
+        </>
+      )}
     </div>
   );
 }
