@@ -60,6 +60,17 @@ def test_filters_by_department_subtree_role_and_search(api_as, people):
     assert bad.status_code == 400 and "department_tree" in bad.json()["error"]["details"]
 
 
+def test_users_by_ids_for_names_shown_in_forms(api_as, people):
+    client = api_as(people.requester)
+    wanted = f"{people.east_lead.pk},{people.accountant.pk}"
+    body = client.get(f"/api/v1/users/?ids={wanted}").json()
+    assert sorted(row["name"] for row in body["results"]) == sorted([people.east_lead.name, people.accountant.name])
+    assert client.get("/api/v1/users/?ids=1,x").status_code == 400
+    too_many = ",".join(str(i) for i in range(1, 102))
+    refused = client.get(f"/api/v1/users/?ids={too_many}")
+    assert refused.status_code == 400 and "ids" in refused.json()["error"]["details"]
+
+
 def test_contact_details_only_for_self_and_org_admins(api_as, people):
     people.requester.phone = "13800000000"
     people.requester.save()

@@ -7,7 +7,7 @@ import type { DictionarySnapshot, FieldSchema } from "../../schema/form";
 import { currencySymbol, decimalPlaces, isEmpty, isRecord } from "../lib/fields";
 import { choiceLabel } from "./choice-widgets";
 import { FileLinks, fileRefs, ImageThumbs, SignatureView, signatureOf } from "./file-display";
-import { departmentNames, userNames } from "./org-widgets";
+import { departmentNames, useOrgNames, userNames } from "./org-widgets";
 
 export function formatNumber(field: FieldSchema, value: number, language: string): string {
   const places = decimalPlaces(field);
@@ -79,8 +79,9 @@ export function ReadOnlyValue({
   id?: string;
 }) {
   const { t, i18n } = useTranslation("renderer");
-  const text = formatValue(field, value, i18n.language, dictionary, [t("field.yes"), t("field.no")]);
   const type = field["x-type"];
+  useOrgNames(type, value); // re-renders once names of people / departments not seen yet arrive
+  const text = formatValue(field, value, i18n.language, dictionary, [t("field.yes"), t("field.no")]);
   if (!text) {
     return (
       <div className={`qb-fr-readonly is-empty${type === "computed" ? " is-computed" : ""}`} id={id}>

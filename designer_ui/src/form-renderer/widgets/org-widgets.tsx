@@ -52,6 +52,42 @@ export function loadDepartments(): Promise<Person[]> {
   return departmentsLoad;
 }
 
+/** Look up the names of users not seen yet (quiet on failure: the ids stay shown). */
+export async function loadUserNames(wanted: string[]): Promise<void> {
+  const missing = [...new Set(wanted)].filter((id) => !userNames.has(id) && /^\d+$/.test(id)).slice(0, 100);
+  if (!missing.length) return;
+  try {
+    const page = await unwrap(api.GET("/api/v1/users/", { params: { query: { ids: missing.join(","), page_size: 100 } as never } }));
+    for (const user of page.results) userNames.set(String(user.id), user.name || user.username);
+  } catch {
+    // no server or no permission (the designer's preview): ids stay shown
+  }
+}
+
+/**
+ * Read-only person and department values show names: fetch the ones not known yet and
+ * re-render when they arrive (returns a counter that changes then).
+ */
+export function useOrgNames(kind: string | undefined, value: unknown): number {
+  const [loaded, setLoaded] = useState(0);
+  const key = ids(value).join(",");
+  useEffect(() => {
+    if ((kind !== "user" && kind !== "department") || !key) return;
+    const wanted = key.split(",");
+    const names = kind === "user" ? userNames : departmentNames;
+    if (wanted.every((id) => names.has(id))) return;
+    let live = true;
+    const load = kind === "user" ? loadUserNames(wanted) : loadDepartments().then(() => undefined);
+    void load.then(() => {
+      if (live) setLoaded((count) => count + 1);
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind, key]);
+  return loaded;
+}
+
 function ids(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   return typeof value === "string" && value ? [value] : [];

@@ -79,6 +79,8 @@ function InstanceBody({ view }: { view: InstanceView }) {
   const sending = useRef(false);
 
   const mine = view.my_tasks.find((task) => task.status === "pending");
+  // A handle (办理) step is finished, not approved: its button and dialog say 完成.
+  const handling = mine ? nodeType(view, mine.node_id) === "handle" : false;
   // The earliest due time of the open step (a deadline from the form, or an escalation's SLA).
   const currentDue = view.current_tasks.map((task) => task.due_at).filter((due): due is string => Boolean(due)).sort()[0];
   const initiator = String(view.initiator.id) === String(user.id);
@@ -133,7 +135,7 @@ function InstanceBody({ view }: { view: InstanceView }) {
       case "approve": {
         if (!mine) return;
         const patch = changed(view.data, value, editableKeys);
-        return run({ kind: "task", taskId: mine.id, body: { ...base, action: "approve", comment: trimmed, ...(Object.keys(patch).length ? { form_patch: patch } : {}) } }, t("done.approve"));
+        return run({ kind: "task", taskId: mine.id, body: { ...base, action: "approve", comment: trimmed, ...(Object.keys(patch).length ? { form_patch: patch } : {}) } }, t(handling ? "done.complete" : "done.approve"));
       }
       case "reject":
         if (!mine) return;
@@ -181,7 +183,7 @@ function InstanceBody({ view }: { view: InstanceView }) {
   }
   if (initiator || mine) more.push({ key: "cc", label: t("actions.cc"), icon: <SendOutlined />, onClick: () => open({ kind: "cc" }) });
 
-  const title = dialog ? t(`dialog.${dialog.kind}`) : "";
+  const title = dialog ? t(`dialog.${dialog.kind === "approve" && handling ? "complete" : dialog.kind}`) : "";
   const busy = action.isPending;
 
   return (
@@ -247,7 +249,7 @@ function InstanceBody({ view }: { view: InstanceView }) {
             <>
               <Button danger icon={<CloseOutlined />} onClick={() => open({ kind: "reject" })} disabled={busy} data-testid="action-reject">{t("actions.reject")}</Button>
               <Button type="primary" icon={<CheckOutlined />} onClick={() => open({ kind: "approve" })} disabled={busy} data-testid="action-approve">
-                {t("actions.approve")}
+                {t(handling ? "actions.complete" : "actions.approve")}
               </Button>
             </>
           )}
@@ -257,7 +259,7 @@ function InstanceBody({ view }: { view: InstanceView }) {
         </div>
       )}
       <Modal open={dialog !== null} title={title} onCancel={() => setDialog(null)} onOk={submitDialog} confirmLoading={busy}
-        okText={dialog ? t(`dialog.ok.${dialog.kind}`) : ""} cancelText={t("actions.cancel")}
+        okText={dialog ? t(`dialog.ok.${dialog.kind === "approve" && handling ? "complete" : dialog.kind}`) : ""} cancelText={t("actions.cancel")}
         okButtonProps={{ danger: dialog?.kind === "reject" || dialog?.kind === "withdraw", "data-testid": "dialog-ok" } as never} destroyOnHidden>
         <Form layout="vertical" requiredMark={false}>
           {dialog?.kind === "return" && (
@@ -297,4 +299,10 @@ function InstanceBody({ view }: { view: InstanceView }) {
       </Modal>
     </div>
   );
+}
+
+/** The type of a node of the request's flow diagram ("approval", "handle", ...), if the diagram has it. */
+function nodeType(view: InstanceView, nodeId: string): string | undefined {
+  const diagram = (view as InstanceView & { diagram?: { nodes?: Array<{ id?: string; type?: string }> } }).diagram;
+  return diagram?.nodes?.find((node) => node.id === nodeId)?.type;
 }
