@@ -172,6 +172,17 @@ def _title(app: App, actor: Any, now: datetime, spec: Any = None, flow: Any = No
     return f"{app.name} · {actor.name} · {timezone.localtime(now).date().isoformat()}"[:300]
 
 
+def _retitle(instance: Instance, flow: Any, data: Mapping[str, Any], changed: list[str]) -> None:
+    """Follow an edit of the title field (a resubmit, an approver's patch): one UPDATE, only then."""
+    spec = selectors.form_of(instance.app_version)
+    if spec.title_field is None or spec.title_field not in changed:
+        return
+    title = _title(instance.app, instance.initiator, instance.created_at, spec, flow, data)
+    if title != instance.title:
+        Instance.objects.filter(pk=instance.pk).update(title=title)
+        instance.title = title
+
+
 def _title_value(spec: Any, flow: Any, data: Mapping[str, Any]) -> str:
     key = spec.title_field if spec is not None else None
     if key is None or flow is None:
@@ -278,6 +289,8 @@ def _persist(
     changed = sorted(k for k in set(before_data) | set(after_data) if before_data.get(k) != after_data.get(k))
     if changed:  # files that came into the data with this step (no query when none did)
         file_links_add(pk, file_ids_in([after_data.get(k) for k in changed]))
+        if before is not None:
+            _retitle(instance, flow, after_data, changed)
     secret = _audit_hidden_fields(flow)
     audit_record(
         actor=actor, action=f"instance.{command.type}", target_type="instance", target_id=pk,

@@ -157,3 +157,18 @@ def test_a_title_field_hidden_at_some_step_stays_out_of_titles(demo):
     data = {"task_name": "机密项目", "owner": str(demo["lina"].pk), "due_date": "2026-12-20"}
     instance = instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data).instance
     assert "机密" not in instance.title and instance.title.startswith("任务分配 · 张伟 · ")
+
+
+def test_the_title_follows_a_resubmitted_task_name(demo):
+    data = {"task_name": "整理客户名单", "owner": str(demo["lina"].pk), "due_date": "2026-12-20"}
+    instance = instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data).instance
+    [task] = _pending(instance)
+    instances.task_act(actor=demo["lina"], task_id=task.pk, action="return", payload={"comment": "范围不清楚"})
+    instances.instance_resubmit(actor=demo["zhangwei"], instance_id=instance.pk,
+                                data={**data, "task_name": "整理华东区重点客户名单"})
+    instance.refresh_from_db()
+    assert instance.title == "任务分配 · 整理华东区重点客户名单 · 张伟"
+    from platform_core.audit.models import AuditEvent
+
+    last = AuditEvent.objects.filter(action="instance.resubmit").order_by("-id").first()
+    assert last is not None and last.target_label == instance.title

@@ -92,7 +92,7 @@ export function TaskNode({ id, data, selected }: NodeProps<CanvasNode>) {
       </div>
       <div className="fl-task-main" title={summary.main}>{summary.main}</div>
       {summary.badges.length > 0 && (
-        <div className="fl-task-badges">
+        <div className="fl-task-badges" title={summary.badges.join(" · ")}>
           {summary.badges.map((badge, index) => <span key={index} className="fl-badge">{badge}</span>)}
         </div>
       )}
