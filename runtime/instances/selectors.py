@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from platform_core.org.models import DataScope, Department
@@ -31,6 +31,9 @@ from runtime.instances.models import (
 logger = logging.getLogger("qiaoban.instances")
 
 BOXES = ("todo", "done", "started", "cc")
+# Inbox sorts besides each box's default and "due" (earliest due time first).
+INBOX_SORTS = {"newest": "-created_at", "oldest": "created_at", "updated": "-updated_at"}
+SORTS = ("due", *INBOX_SORTS)
 HIDDEN = "hidden"
 # Of the standard scopes the widest wins when a user holds several roles; custom JSON-logic
 # scopes (DataScope.CUSTOM, not ranked) are OR-ed on top (platform_core/org/scope_rules.py).
@@ -178,8 +181,10 @@ def instance_list_for(
     """The user's inbox (``box``: todo | done | started | cc; None: everything they may see), filtered.
 
     Filters: ``app`` (key), ``status``, ``urgent``, ``overdue`` (a pending task past its due time),
-    ``search`` (title). Pending tasks come prefetched (``open_tasks``) plus the user's own pending
-    ones (``my_tasks``), so a page costs a fixed number of queries.
+    ``search`` (title), ``created_from`` / ``created_to`` (dates, inclusive, company time); ``sort``:
+    one of SORTS (default: urgent then newest in 待办, recently updated in 已办, newest elsewhere).
+    Pending tasks come prefetched (``open_tasks``) plus the user's own pending ones
+    (``my_tasks``), so a page costs a fixed number of queries.
     """
     filters = filters or {}
     qs = _base().filter(_box_q(user, box))
@@ -197,11 +202,27 @@ def instance_list_for(
         qs = qs.filter(Exists(late))
     if filters.get("search"):
         qs = qs.filter(title__icontains=str(filters["search"])[:100])
+    zone = timezone.get_current_timezone()
+    if isinstance(filters.get("created_from"), date):
+        qs = qs.filter(created_at__gte=datetime.combine(filters["created_from"], time.min, tzinfo=zone))
+    if isinstance(filters.get("created_to"), date):
+        after = filters["created_to"] + timedelta(days=1)
+        qs = qs.filter(created_at__lt=datetime.combine(after, time.min, tzinfo=zone))
     pending = Task.objects.filter(status=TaskStatus.PENDING).select_related("assignee").order_by("id")
     qs = qs.prefetch_related(
         Prefetch("tasks", queryset=pending, to_attr="open_tasks"),
         Prefetch("tasks", queryset=pending.filter(assignee=user), to_attr="my_tasks"),
     )
+    sort = filters.get("sort") or ""
+    if sort == "due":
+        # Earliest due time first (in 待办: of my own pending tasks); requests without one last.
+        dues = Task.objects.filter(instance=OuterRef("pk"), status=TaskStatus.PENDING, due_at__isnull=False)
+        if box == "todo":
+            dues = dues.filter(assignee=user)
+        qs = qs.annotate(next_due=Subquery(dues.order_by("due_at").values("due_at")[:1]))
+        return qs.order_by(F("next_due").asc(nulls_last=True), "-created_at", "-id")
+    if sort in INBOX_SORTS:
+        return qs.order_by(INBOX_SORTS[sort], "-id")
     if box == "done":
         return qs.order_by("-updated_at", "-id")
     return qs.order_by("-urgent", "-created_at", "-id") if box == "todo" else qs.order_by("-created_at", "-id")

@@ -70,11 +70,29 @@ def test_assign_finish_follow_on_the_gantt_and_accept(demo, signed_in, live_serv
     late_id = assign_overdue_by_api(manager, base, users["liuqiang"].pk)
     late_task = Task.objects.get(instance_id=late_id, node_id="do")
 
+    # 我发起的, sorted by due time: the late one first (it was sent last).
+    manager.goto(f"{base}/app/inbox?box=started")
+    manager.locator(f"[data-testid=inbox-row-{late_id}]").wait_for()
+    assert manager.locator("[data-testid^=inbox-row-]").first.get_attribute("data-testid") == f"inbox-row-{late_id}"
+    manager.click("[data-testid=inbox-sort]")
+    manager.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text="最早提交").click()
+    manager.locator("[data-testid^=inbox-row-]").first.and_(
+        manager.locator(f"[data-testid=inbox-row-{instance.pk}]")).wait_for()
+    manager.click("[data-testid=inbox-sort]")
+    manager.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text="截止时间最近").click()
+    manager.locator("[data-testid^=inbox-row-]").first.and_(
+        manager.locator(f"[data-testid=inbox-row-{late_id}]")).wait_for()
+
     # 李娜 sees it in 待办 on her phone with its due date, reports what she did and finishes it.
     owner = signed_in("lina", password=PASSWORD, width=375, height=667)
     owner.goto(f"{base}/app/inbox")
     row = owner.locator(f"[data-testid=inbox-row-{instance.pk}]")
     row.wait_for()
+    # On a phone the filters fold under one button.
+    assert not owner.get_by_text("只看逾期").is_visible()
+    owner.click("[data-testid=inbox-filter-toggle]")
+    owner.get_by_text("只看逾期").wait_for()
+    assert no_overflow(owner)
     assert "截止" in row.locator("[data-testid=due-later]").inner_text()
     row.locator("a").first.click()
     owner.locator("[data-testid=current-due]").wait_for()

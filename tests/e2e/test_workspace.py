@@ -142,12 +142,15 @@ def test_leave_from_a_phone_to_approved_with_live_inbox(sign_in, server, artifac
     # On a phone the date inputs are read-only (no keyboard pops up): tap the days.
     for index, day in enumerate((start, end)):
         lina.locator("[data-testid=field-period] .ant-picker-input input").nth(index).click()
-        lina.wait_for_selector(".ant-picker-dropdown:visible td[title]")
-        cell = lina.locator(f".ant-picker-dropdown:visible td[title='{day}']")
+        # Each date has its own picker; the one just opened is the last dropdown in the page (the
+        # previous one may still be fading out), so look only inside that one.
+        dropdown = lina.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)").last
+        dropdown.locator("td[title]").first.wait_for()
+        cell = dropdown.locator(f"td[title='{day}']")
         for _ in range(3):
             if cell.count():
                 break
-            lina.locator(".ant-picker-dropdown:visible .ant-picker-header-next-btn").first.click()
+            dropdown.locator(".ant-picker-header-next-btn").first.click()
         cell.first.click()
         lina.wait_for_timeout(300)
     lina.wait_for_selector("[data-testid=field-days]:has-text('5')")

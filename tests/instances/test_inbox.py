@@ -106,3 +106,41 @@ def test_detail_query_count_is_bounded(api_as, people, submit):
         response = client.get(f"/api/v1/instances/{instance.pk}/")
     assert response.status_code == 200
     assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_date_range_and_sorts(api_as, people, submit):
+    import time_machine
+
+    from runtime.instances.models import Task
+    from tests.timers.conftest import at
+
+    with time_machine.travel(at("2026-12-01 10:00"), tick=False):
+        first = submit(people.requester, 100)
+    with time_machine.travel(at("2026-12-03 10:00"), tick=False):
+        second = submit(people.requester, 200)
+    with time_machine.travel(at("2026-12-05 10:00"), tick=False):
+        third = submit(people.requester, 300, urgent=True)
+    lead = api_as(people.east_lead)
+    assert ids(lead.get("/api/v1/instances/?box=todo&created_from=2026-12-02&created_to=2026-12-03")) == [second.pk]
+    assert ids(lead.get("/api/v1/instances/?box=todo&created_to=2026-12-01")) == [first.pk]
+    assert ids(lead.get("/api/v1/instances/?box=todo")) == [third.pk, second.pk, first.pk]  # urgent, then newest
+    assert ids(lead.get("/api/v1/instances/?box=todo&sort=oldest")) == [first.pk, second.pk, third.pk]
+    assert ids(lead.get("/api/v1/instances/?box=todo&sort=newest")) == [third.pk, second.pk, first.pk]
+    # Earliest due first; requests without a due time come last.
+    Task.objects.filter(instance=third).update(due_at=None)
+    Task.objects.filter(instance=second).update(due_at=at("2026-12-08 18:00"))
+    Task.objects.filter(instance=first).update(due_at=at("2026-12-09 18:00"))
+    assert ids(lead.get("/api/v1/instances/?box=todo&sort=due")) == [second.pk, first.pk, third.pk]
+    for bad in ("created_from=12/01", "created_to=tomorrow", "sort=random"):
+        response = lead.get(f"/api/v1/instances/?box=todo&{bad}")
+        assert response.status_code == 400 and bad.split("=")[0] in str(response.json()["error"]), bad
+
+
+def test_sorting_by_due_keeps_the_query_count(api_as, people, submit):
+    client = api_as(people.east_lead)
+    for amount in range(3):
+        submit(people.requester, 100 + amount)
+    client.get("/api/v1/instances/?box=todo&sort=due")
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(ids(client.get("/api/v1/instances/?box=todo&sort=due"))) == 3
+    assert len(ctx.captured_queries) <= 8

@@ -30,7 +30,8 @@ def test_submit_through_the_api(api_as, people, purchase_app):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["status"] == "running" and body["app"] == {"key": "purchase", "name": "采购申请", "version": 1}
+    assert body["status"] == "running"
+    assert body["app"] == {"key": "purchase", "name": "采购申请", "name_en": "", "icon": "", "version": 1}
     assert body["title"].startswith("采购申请 · 李娜 · ")
     assert body["data"] == {"amount": 3000, "reason": "显示器"}
     assert [t["assignee"]["name"] for t in body["current_tasks"]] == ["王芳"]  # head of 华东组

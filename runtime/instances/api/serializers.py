@@ -172,6 +172,8 @@ class ScheduleSerializer(serializers.Serializer):
 class AppRefSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
+    name_en = serializers.CharField()
+    icon = serializers.CharField()
     version = serializers.IntegerField()
 
 
@@ -193,7 +195,8 @@ class InstanceListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AppRefSerializer)
     def get_app(self, obj: Instance) -> dict[str, Any]:
-        return {"key": obj.app.key, "name": obj.app.name, "version": obj.app_version.number}
+        return {"key": obj.app.key, "name": obj.app.name, "name_en": obj.app.name_en, "icon": obj.app.icon,
+                "version": obj.app_version.number}
 
     @extend_schema_field(PersonSerializer)
     def get_initiator(self, obj: Instance) -> dict[str, Any] | None:

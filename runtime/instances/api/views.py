@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +27,10 @@ LIST_PARAMETERS = [
     OpenApiParameter("urgent", bool),
     OpenApiParameter("overdue", bool, description="Only requests with a pending task past its due time"),
     OpenApiParameter("search", str, description="Words in the title"),
+    OpenApiParameter("created_from", OpenApiTypes.DATE, description="Submitted on or after this day"),
+    OpenApiParameter("created_to", OpenApiTypes.DATE, description="Submitted on or before this day"),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS),
+                     description="due (earliest due time first), newest, oldest, updated; none: the box's default"),
 ]
 
 
@@ -57,7 +63,16 @@ class InstanceViewSet(viewsets.GenericViewSet):
         box = request.query_params.get("box") or None
         if box is not None and box not in selectors.BOXES:
             raise serializers.ValidationError({"box": [gettext("Unknown box.")]})
-        qs = selectors.instance_list_for(request.user, box, request.query_params)
+        filters: dict[str, Any] = dict(request.query_params.items())
+        for name in ("created_from", "created_to"):
+            if filters.get(name):
+                try:
+                    filters[name] = date.fromisoformat(filters[name])
+                except ValueError:
+                    raise serializers.ValidationError({name: [gettext("Use a date like 2026-12-31.")]}) from None
+        if filters.get("sort") and filters["sort"] not in selectors.SORTS:
+            raise serializers.ValidationError({"sort": [gettext("Unknown sort.")]})
+        qs = selectors.instance_list_for(request.user, box, filters)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.InstanceListSerializer(page, many=True).data)
 

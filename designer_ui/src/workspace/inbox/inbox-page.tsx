@@ -1,8 +1,9 @@
 // The inbox (审批): 待办 / 已办 / 我发起的 / 抄送我 with live counts (the realtime client
 // invalidates ["inbox"] on every inbox frame), filters, search, due badges, and batch
 // approval of simple tasks from 待办.
-import { ClockCircleOutlined, FireOutlined, SearchOutlined } from "@ant-design/icons";
-import { App as AntApp, Badge, Button, Checkbox, Empty, Input, Modal, Pagination, Segmented, Select, Skeleton, Space, Tag, Typography } from "antd";
+import { ClockCircleOutlined, FilterOutlined, FireOutlined, SearchOutlined } from "@ant-design/icons";
+import { App as AntApp, Badge, Button, Checkbox, DatePicker, Empty, Grid, Input, Modal, Pagination, Segmented, Select, Skeleton, Space, Tag, Typography } from "antd";
+import dayjs from "dayjs";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
@@ -14,7 +15,7 @@ import { QueryState } from "../../components/query-state";
 import { randomId } from "../../form-renderer/lib/ids";
 import { useStartableApps } from "../../pages/home-page";
 import { BOXES, dueState, fullTime, shortTime, statusOf, type Box, type InstanceRow } from "../lib";
-import { PAGE_SIZE, useBatchApprove, useCounts, useInbox, type InboxFilters } from "./use-inbox";
+import { PAGE_SIZE, SORTS, useBatchApprove, useCounts, useInbox, type InboxFilters, type InboxSort } from "./use-inbox";
 import "./inbox.css";
 
 function Row({ row, box, checked, onCheck }: { row: InstanceRow; box: Box; checked: boolean; onCheck?: (checked: boolean) => void }) {
@@ -23,7 +24,7 @@ function Row({ row, box, checked, onCheck }: { row: InstanceRow; box: Box; check
   const mine = row.my_tasks[0];
   const due = box === "todo" ? dueState(mine?.due_at) : null;
   const current = row.current_tasks.map((task) => task.node_name).filter(Boolean);
-  const appLabel = i18n.language === "en" && (row.app as { name_en?: string }).name_en ? (row.app as { name_en?: string }).name_en : row.app.name;
+  const appLabel = i18n.language === "en" && row.app.name_en ? row.app.name_en : row.app.name;
   return (
     <li className={`ws-row${row.urgent ? " ws-row-urgent" : ""}`} data-testid={`inbox-row-${row.id}`}>
       {onCheck && (
@@ -31,7 +32,7 @@ function Row({ row, box, checked, onCheck }: { row: InstanceRow; box: Box; check
           aria-label={t("inbox.select", { title: row.title })} />
       )}
       <Link to={`/instances/${row.id}`} className="ws-row-link">
-        <AppIcon icon={(row.app as { icon?: string }).icon} name={row.app.name} size={36} />
+        <AppIcon icon={row.app.icon} name={row.app.name} size={36} />
         <div className="ws-row-main">
           <div className="ws-row-title">
             <span className="ws-row-title-text">{row.title}</span>
@@ -74,6 +75,10 @@ export function InboxPage() {
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
+  // On a phone the filters fold under one button (the list is what matters there).
+  const phone = !Grid.useBreakpoint().md;
+  const [showFilters, setShowFilters] = useState(false);
+  const activeFilters = [filters.app, filters.status, filters.createdFrom, filters.sort, filters.urgent, filters.overdue].filter(Boolean).length;
   const [batchOpen, setBatchOpen] = useState(false);
   const [batchComment, setBatchComment] = useState("");
   const batchId = useRef(randomId());
@@ -147,22 +152,42 @@ export function InboxPage() {
           aria-label={t("inbox.search")}
           className="ws-search"
         />
-        <Select allowClear placeholder={t("inbox.app")} value={filters.app} className="ws-filter" aria-label={t("inbox.app")}
-          onChange={(app?: string) => { setFilters((current) => ({ ...current, app })); setPage(1); }}
-          options={(apps.data ?? []).map((app) => ({ value: app.key, label: i18n.language === "en" && app.name_en ? app.name_en : app.name }))} />
-        {box !== "todo" && (
-          <Select allowClear placeholder={t("inbox.status")} value={filters.status} className="ws-filter" aria-label={t("inbox.status")}
-            onChange={(status?: string) => { setFilters((current) => ({ ...current, status })); setPage(1); }}
-            options={["running", "returned", "completed", "withdrawn"].map((value) => ({ value, label: t(`statusFilter.${value}`) }))} />
+        {phone && (
+          <Button icon={<FilterOutlined />} onClick={() => setShowFilters((shown) => !shown)} aria-expanded={showFilters}
+            className="ws-filter-toggle" data-testid="inbox-filter-toggle">
+            {activeFilters ? t("inbox.filtersOn", { count: activeFilters }) : t("inbox.filters")}
+          </Button>
         )}
-        <Space size={12} wrap>
-          <Checkbox checked={Boolean(filters.urgent)} onChange={(event) => { setFilters((current) => ({ ...current, urgent: event.target.checked || undefined })); setPage(1); }}>
-            {t("inbox.onlyUrgent")}
-          </Checkbox>
-          <Checkbox checked={Boolean(filters.overdue)} onChange={(event) => { setFilters((current) => ({ ...current, overdue: event.target.checked || undefined })); setPage(1); }}>
-            {t("inbox.onlyOverdue")}
-          </Checkbox>
-        </Space>
+        {(!phone || showFilters) && (
+          <>
+            <Select allowClear placeholder={t("inbox.app")} value={filters.app} className="ws-filter" aria-label={t("inbox.app")}
+              onChange={(app?: string) => { setFilters((current) => ({ ...current, app })); setPage(1); }}
+              options={(apps.data ?? []).map((app) => ({ value: app.key, label: i18n.language === "en" && app.name_en ? app.name_en : app.name }))} />
+            {box !== "todo" && (
+              <Select allowClear placeholder={t("inbox.status")} value={filters.status} className="ws-filter" aria-label={t("inbox.status")}
+                onChange={(status?: string) => { setFilters((current) => ({ ...current, status })); setPage(1); }}
+                options={["running", "returned", "completed", "withdrawn"].map((value) => ({ value, label: t(`statusFilter.${value}`) }))} />
+            )}
+            <DatePicker.RangePicker className="ws-filter-dates" aria-label={t("inbox.dates")} placeholder={[t("inbox.dateFrom"), t("inbox.dateTo")]}
+              value={filters.createdFrom && filters.createdTo ? [dayjs(filters.createdFrom), dayjs(filters.createdTo)] : null}
+              onChange={(range) => {
+                setFilters((current) => ({ ...current, createdFrom: range?.[0]?.format("YYYY-MM-DD"), createdTo: range?.[1]?.format("YYYY-MM-DD") }));
+                setPage(1);
+              }}
+              data-testid="inbox-dates" />
+            <Select placeholder={t("inbox.sort.label")} value={filters.sort} allowClear className="ws-filter" aria-label={t("inbox.sort.label")} data-testid="inbox-sort"
+              onChange={(sort?: InboxSort) => { setFilters((current) => ({ ...current, sort })); setPage(1); }}
+              options={SORTS.map((value) => ({ value, label: t(`inbox.sort.${value}`) }))} />
+            <Space size={12} wrap>
+              <Checkbox checked={Boolean(filters.urgent)} onChange={(event) => { setFilters((current) => ({ ...current, urgent: event.target.checked || undefined })); setPage(1); }}>
+                {t("inbox.onlyUrgent")}
+              </Checkbox>
+              <Checkbox checked={Boolean(filters.overdue)} onChange={(event) => { setFilters((current) => ({ ...current, overdue: event.target.checked || undefined })); setPage(1); }}>
+                {t("inbox.onlyOverdue")}
+              </Checkbox>
+            </Space>
+          </>
+        )}
       </div>
       {selectable && rows.length > 0 && (
         <div className="ws-batch">

@@ -3,12 +3,19 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, unwrap } from "../../api/client";
 import type { Box, InstanceRow } from "../lib";
 
+/** Orders besides each box's default (待办: urgent first, then newest; 已办: recently handled). */
+export const SORTS = ["due", "newest", "oldest", "updated"] as const;
+export type InboxSort = (typeof SORTS)[number];
+
 export interface InboxFilters {
   search?: string;
   app?: string;
   status?: string;
   urgent?: boolean;
   overdue?: boolean;
+  createdFrom?: string; // YYYY-MM-DD, submitted on or after
+  createdTo?: string;
+  sort?: InboxSort;
 }
 
 export const PAGE_SIZE = 20;
@@ -32,6 +39,9 @@ export function useInbox(box: Box, filters: InboxFilters, page: number) {
       if (filters.status) query.status = filters.status;
       if (filters.urgent) query.urgent = true;
       if (filters.overdue) query.overdue = true;
+      if (filters.createdFrom) query.created_from = filters.createdFrom;
+      if (filters.createdTo) query.created_to = filters.createdTo;
+      if (filters.sort) query.sort = filters.sort;
       const data = await unwrap(api.GET("/api/v1/instances/", { params: { query: query as never } }));
       return data as unknown as { count: number; results: InstanceRow[] };
     },
