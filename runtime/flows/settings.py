@@ -49,13 +49,16 @@ class DeadlineSpec:
 
     field: str
     remind_before_hours: float | None = None
+    start_field: str | None = None  # the planned start, for timelines only
 
     @classmethod
     def from_config(cls, data: Any) -> DeadlineSpec | None:
         """Build the deadline from its config object (None when the node has none)."""
         if not isinstance(data, Mapping) or not data.get("field"):
             return None
-        return cls(field=str(data["field"]), remind_before_hours=data.get("remind_before_hours"))
+        start = data.get("start_field")
+        return cls(field=str(data["field"]), remind_before_hours=data.get("remind_before_hours"),
+                   start_field=str(start) if start else None)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ DEADLINE_SCHEMA: dict[str, Any] = {
     "properties": {
         "field": {"type": "string", "minLength": 1, "maxLength": 64},
         "remind_before_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 24 * 365},
+        # The planned start (计划开始) shown on the timeline; it changes nothing in the flow.
+        "start_field": {"type": "string", "minLength": 1, "maxLength": 64},
     },
 }
 

@@ -16,7 +16,7 @@ from platform_core.org.models import DataScope, Department
 from platform_core.org.scope_rules import ScopeRuleInvalid, compile_scope_rule
 from runtime.definitions.models import AppVersion
 from runtime.flows import FlowSpec, load_flow
-from runtime.flows.settings import field_rights
+from runtime.flows.settings import TaskSettings, field_rights
 from runtime.forms import FormSpec, filter_for_read, form_spec_cache
 from runtime.instances.exceptions import InstanceDoesNotExist, TaskDoesNotExist
 from runtime.instances.models import (
@@ -257,11 +257,28 @@ def task_schedule_for(
         qs = qs.filter(instance__in=Instance.objects.filter(visible_q(user)).values("pk"))
     if app:
         qs = qs.filter(instance__app__key=app)
-    qs = qs.select_related("assignee", "instance__app", "instance__initiator").order_by(
+    qs = qs.select_related("assignee", "instance__app", "instance__app_version", "instance__initiator").order_by(
         "instance__created_at", "instance_id", "created_at", "id"
     )
     rows = list(qs[: SCHEDULE_LIMIT + 1])
     return rows[:SCHEDULE_LIMIT], len(rows) > SCHEDULE_LIMIT
+
+
+def task_planned_start(task: Task) -> str | None:
+    """The planned start of a task for timelines: the value of its node's ``deadline.start_field``
+    (a date range: its start). None when the node names none, or the field is hidden at some
+    step (the timeline is shown to everyone who sees the request)."""
+    flow = flow_of(task.instance.app_version)
+    if not flow.has_node(task.node_id):
+        return None
+    deadline = TaskSettings.from_node(flow.node(task.node_id)).deadline
+    key = deadline.start_field if deadline is not None else None
+    if key is None or any(field_rights(node).get(key) == HIDDEN for node in flow.nodes):
+        return None
+    value = (task.instance.data or {}).get(key)
+    if isinstance(value, Mapping):
+        value = value.get("start")
+    return value if isinstance(value, str) and value else None
 
 
 def instance_counts_for(user: Any) -> dict[str, int]:

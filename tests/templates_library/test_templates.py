@@ -172,3 +172,28 @@ def test_the_title_follows_a_resubmitted_task_name(demo):
 
     last = AuditEvent.objects.filter(action="instance.resubmit").order_by("-id").first()
     assert last is not None and last.target_label == instance.title
+
+
+def test_the_timeline_shows_the_planned_start_unless_the_field_is_hidden(demo, client):
+    from runtime.definitions import services as definitions
+
+    data = {"task_name": "季度复盘", "owner": str(demo["lina"].pk), "start_date": "2026-12-07",
+            "due_date": "2026-12-11"}
+    instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data=data)
+    client.force_login(demo["zhangwei"])
+    window = {"start": "2026-12-01", "end": "2026-12-31"}
+    [row] = [r for r in client.get("/api/v1/tasks/schedule/", window).json()["results"] if r["node_id"] == "do"]
+    assert row["planned_start"] == "2026-12-07" and row["due_at"].startswith("2026-12-11T")
+
+    # Hidden at some step: it stays off the timeline too.
+    app = App.objects.get(key="task_assignment")
+    template = template_get("task_assignment")
+    for node in template.flow["nodes"]:
+        if node["id"] == "accept":
+            node["config"]["fields"]["start_date"] = "hidden"
+    definitions.draft_save(actor=demo["liuyang"], app=app, expected_revision=app.draft_revision,
+                           form=template.form, flow=template.flow)
+    definitions.app_publish(actor=demo["liuyang"], app=app)
+    instances.instance_submit(actor=demo["zhangwei"], app_key="task_assignment", data={**data, "task_name": "二"})
+    rows = [r for r in client.get("/api/v1/tasks/schedule/", window).json()["results"] if r["node_id"] == "do"]
+    assert [r["planned_start"] for r in rows] == ["2026-12-07", None]

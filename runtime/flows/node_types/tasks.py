@@ -104,6 +104,8 @@ class PeopleNode(NodeType):
         deadline = TaskSettings.from_node(node).deadline
         if deadline is not None:
             yield "deadline/field", deadline.field, DEADLINE_FIELD_KINDS
+            if deadline.start_field:
+                yield "deadline/start_field", deadline.start_field, DEADLINE_FIELD_KINDS
 
 
 class ApprovalNode(PeopleNode):

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from runtime.instances.models import Instance, Task
+from runtime.instances.selectors import task_planned_start
 
 ACTIONS = ("approve", "reject", "return", "transfer", "add_signer", "remove_signer", "comment")
 
@@ -137,12 +138,17 @@ class ScheduleTaskSerializer(serializers.ModelSerializer):
     status = serializers.CharField(help_text="pending | suspended | waiting | approved | done | rejected")
     assignee = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    planned_start = serializers.SerializerMethodField(
+        help_text="The planned start (a date or date-time) when the step names a start field, else null")
     request = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
         fields = ("id", "node_id", "node_name", "status", "kind", "assignee", "created_at", "completed_at", "due_at",
-                  "overdue", "request")
+                  "planned_start", "overdue", "request")
+
+    def get_planned_start(self, obj: Task) -> str | None:
+        return task_planned_start(obj)
 
     @extend_schema_field(PersonSerializer)
     def get_assignee(self, obj: Task) -> dict[str, Any] | None:

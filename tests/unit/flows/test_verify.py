@@ -492,6 +492,13 @@ def test_deadlines_from_date_and_range_fields_are_fine(key: str) -> None:
     assert not {c for c in codes(verify(doc, PURCHASE_FIELDS)) if c.startswith(("deadline", "node_config"))}
 
 
+def test_a_planned_start_must_be_a_date_field_too() -> None:
+    doc = load_fixture("purchase")
+    config(doc, "gm")["deadline"] = {"field": "need_by", "start_field": "amount"}
+    [issue] = [i for i in verify(doc, PURCHASE_FIELDS) if i.code == "deadline_field_wrong_kind"]
+    assert issue.field == "amount" and issue.node_id == "gm"
+
+
 def test_unpublishable_fixture_stays_unchanged_by_verify() -> None:
     doc = load_fixture("purchase")
     before = repr(doc)

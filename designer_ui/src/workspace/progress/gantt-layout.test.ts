@@ -176,6 +176,23 @@ describe("bars", () => {
     expect(barLayout(task({ status: "done", completed_at: iso(local(2026, 12, 4)) }), december(), now(), W).tone).toBe("done");
   });
 
+  it("a planned start draws the plan from that day to the due time, under the worked part, open or done", () => {
+    // W px a day: 1 Dec is x 0, so 7 Dec 00:00 is 6 W and 10 Dec 18:00 is 9.75 W.
+    const planned = { created_at: iso(local(2026, 12, 2)), due_at: iso(local(2026, 12, 10, 18)), planned_start: "2026-12-07" };
+    const open = barLayout(task(planned), december(), now(), W);
+    expect(open.planned?.left).toBeCloseTo(6 * W);
+    expect(open.planned?.width).toBeCloseTo(3.75 * W);
+    expect(open.actual?.left).toBe(W);
+    const done = barLayout(task({ ...planned, status: "done", completed_at: iso(local(2026, 12, 4)) }), december(), now(), W);
+    expect(done.planned?.left).toBeCloseTo(6 * W);
+    // A timestamp works too; a start after the due time, or none, falls back to "now → due" for open tasks.
+    expect(barLayout(task({ ...planned, planned_start: iso(local(2026, 12, 8, 12)) }), december(), now(), W).planned?.left)
+      .toBeCloseTo(7.5 * W);
+    const backwards = barLayout(task({ ...planned, planned_start: "2026-12-20" }), december(), now(), W);
+    expect(backwards.planned?.left).toBeCloseTo(5.5 * W);
+    expect(barLayout(task({ ...planned, planned_start: "not a day" }), december(), now(), W).planned?.left).toBeCloseTo(5.5 * W);
+  });
+
   it("a task done after its deadline: green with a late part", () => {
     const bar = barLayout(
       task({ status: "done", completed_at: iso(local(2026, 12, 5)), due_at: iso(local(2026, 12, 4)), overdue: true }),

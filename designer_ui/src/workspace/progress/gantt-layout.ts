@@ -65,6 +65,11 @@ export function parseInstant(value: string | null | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** A planned start: a day (local midnight) or a timestamp; null when absent or unreadable. */
+export function parsePlannedStart(value: string | null | undefined): Date | null {
+  return parseIsoDate(value) ?? parseInstant(value);
+}
+
 /** Whole calendar days from `from`'s day to `to`'s day, in local time (DST-safe). */
 export function calendarDays(from: Date, to: Date): number {
   const a = Date.UTC(from.getFullYear(), from.getMonth(), from.getDate());
@@ -178,6 +183,8 @@ export interface BarInput {
   created_at: string;
   completed_at?: string | null;
   due_at?: string | null;
+  /** The planned start (a YYYY-MM-DD day or a timestamp) when the step names one. */
+  planned_start?: string | null;
   overdue?: boolean;
 }
 
@@ -195,7 +202,8 @@ export interface BarLayout {
   overdue: boolean;
   /** Worked time: created → completed (or now while open). */
   actual: Segment | null;
-  /** Still planned: now → due, for an open task due later than now. */
+  /** The plan: planned start → due when the step has a planned start (under the worked part),
+   * else still to go: now → due, for an open task due later than now. */
   planned: Segment | null;
   /** Past the deadline: due → completed (or now). */
   late: Segment | null;
@@ -230,7 +238,10 @@ export function barLayout(task: BarInput, window: GanttWindow, now: Date, dayWid
   const at = (instant: Date) => dayOffset(window, instant);
 
   const actual = clampSegment(window, at(created), at(end), dayWidth);
-  const planned = open && due && due > now ? clampSegment(window, at(now), at(due), dayWidth) : null;
+  const plannedStart = parsePlannedStart(task.planned_start);
+  const planned = plannedStart && due && plannedStart < due
+    ? clampSegment(window, at(plannedStart), at(due), dayWidth)
+    : open && due && due > now ? clampSegment(window, at(now), at(due), dayWidth) : null;
   const late = due && lateMs > 0 ? clampSegment(window, Math.max(at(due), at(created)), at(end), dayWidth) : null;
   const dueX = due && contains(window, due) ? at(due) * dayWidth : null;
 
@@ -307,6 +318,13 @@ export function formatDateTime(instant: Date, locale: string, now: Date): string
   const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
   if (instant.getFullYear() !== now.getFullYear()) options.year = "numeric";
   return new Intl.DateTimeFormat(locale, options).format(instant);
+}
+
+/** "12月7日" / "Dec 7", with the year when it is not `now`'s. */
+export function formatDay(day: Date, locale: string, now: Date): string {
+  const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
+  if (day.getFullYear() !== now.getFullYear()) options.year = "numeric";
+  return new Intl.DateTimeFormat(locale, options).format(day);
 }
 
 /** "2026年12月1日 – 12月31日" / "Dec 1 – Dec 31, 2026" (Intl's formatRange falls back to numbers in Chinese). */

@@ -37,7 +37,7 @@ function makeTask(overrides: Partial<ScheduleTask> & { id: number }): ScheduleTa
   return {
     node_id: "do", node_name: "办理任务", status: "pending", kind: "normal",
     assignee: { id: 5, name: "李娜" }, created_at: "2026-12-02T09:00:00+08:00", completed_at: null, due_at: null,
-    overdue: false, request: REQUEST, ...overrides,
+    planned_start: null, overdue: false, request: REQUEST, ...overrides,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   dayColumns,
   dayOffset,
   formatDateTime,
+  formatDay,
   formatWindow,
   groupByRequest,
   hitArea,
@@ -27,6 +28,7 @@ import {
   monthSpans,
   parseInstant,
   parseIsoDate,
+  parsePlannedStart,
   shiftAnchor,
   startOfDay,
   toIsoDate,
@@ -91,6 +93,7 @@ function Segments({ bar, hitLeft }: { bar: BarLayout; hitLeft: number }) {
 
 function TaskTip({ task, bar, now, locale, t }: { task: ScheduleTask; bar: BarLayout; now: Date; locale: string; t: Translate }) {
   const created = parseInstant(task.created_at);
+  const plannedStart = parsePlannedStart(task.planned_start);
   const due = parseInstant(task.due_at);
   const completed = bar.open ? null : parseInstant(task.completed_at);
   const when = (instant: Date | null) => (instant ? formatDateTime(instant, locale, now) : "");
@@ -103,6 +106,12 @@ function TaskTip({ task, bar, now, locale, t }: { task: ScheduleTask; bar: BarLa
         <dd>{task.node_name || task.node_id}</dd>
         <dt>{t("gantt.tip.assignee")}</dt>
         <dd>{task.assignee.name}</dd>
+        {plannedStart && (
+          <>
+            <dt>{t("gantt.tip.plannedStart")}</dt>
+            <dd>{task.planned_start && task.planned_start.length === 10 ? formatDay(plannedStart, locale, now) : when(plannedStart)}</dd>
+          </>
+        )}
         <dt>{t("gantt.tip.start")}</dt>
         <dd>{when(created)}</dd>
         <dt>{t("gantt.tip.due")}</dt>
