@@ -1,7 +1,7 @@
 import { theme as antdTheme } from "antd";
 import { describe, expect, it } from "vitest";
 
-import { ACCENT, DANGER, TEXT_SECONDARY, theme } from "./theme";
+import { ACCENT, DANGER, DANGER_TEXT, SUCCESS_TEXT, TEXT_SECONDARY, WARNING_TEXT, theme } from "./theme";
 
 // WCAG 2 relative luminance and contrast ratio of two #rrggbb colours.
 function channel(hex: string, at: number): number {
@@ -37,6 +37,15 @@ describe("theme colours", () => {
   it("accent and danger text reach 4.5:1 on white", () => {
     expect(contrast(ACCENT, "#ffffff")).toBeGreaterThanOrEqual(4.5);
     expect(contrast(DANGER, "#ffffff")).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it("status text reaches 4.5:1 on white, our light greys and its own tint; white on it too", () => {
+    // The tints: a taken branch, a pending assignee rule, a field with a problem.
+    const pairs: [string, string][] = [[SUCCESS_TEXT, "#e8f8f0"], [WARNING_TEXT, "#fffbe6"], [DANGER_TEXT, "#fff6f6"]];
+    for (const [text, tint] of pairs) {
+      for (const background of [...BACKGROUNDS, tint]) expect(contrast(text, background)).toBeGreaterThanOrEqual(4.5);
+      expect(contrast("#ffffff", text)).toBeGreaterThanOrEqual(4.5);
+    }
   });
 
   it("status tag labels reach 4.5:1 on their tints", () => {

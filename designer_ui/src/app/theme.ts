@@ -9,6 +9,13 @@ export const ACCENT = "#1f6feb";
 export const TEXT_SECONDARY = "#646a73";
 // Danger text and buttons: antd's #ff4d4f is 3.3:1 on white.
 export const DANGER = "#d83931";
+// Status text in our own stylesheets (--qb-success-text, --qb-warning-text, --qb-danger-text):
+// the usual status colours (#15a86b, #d46b08, #e5484d) are 3.2 to 3.9:1 on white. The danger
+// text is a shade darker than DANGER so that it also reads on the pale red behind a field
+// with a problem.
+export const SUCCESS_TEXT = "#0b7a4b";
+export const WARNING_TEXT = "#ad4e00";
+export const DANGER_TEXT = "#c8302a";
 
 // One accent colour and the system CJK fonts, close to what Feishu and DingTalk users know.
 export const theme: ThemeConfig = {

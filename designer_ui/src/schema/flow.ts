@@ -40,6 +40,8 @@ export type TimerKind = Timer["kind"];
 export interface Deadline {
   field: string;
   remind_before_hours?: number;
+  /** The planned start shown on the task timeline (changes nothing in the flow). */
+  start_field?: string;
 }
 
 export interface TaskConfig {

@@ -47,7 +47,8 @@ export function RoleSelect({ value, onChange, testId, allowClear, placeholder }:
   if (value && !options.some((option) => option.value === value)) options.push({ value, label: value });
   return (
     <Select showSearch={{ optionFilterProp: "label" }} value={value || undefined} onChange={onChange} options={options}
-      loading={roles.isLoading} placeholder={placeholder ?? t("assignee.pickRole")} data-testid={testId} allowClear={allowClear}
+      loading={roles.isLoading} placeholder={placeholder ?? t("assignee.pickRole")} aria-label={placeholder ?? t("assignee.pickRole")}
+      data-testid={testId} allowClear={allowClear}
       className="fl-full" />
   );
 }
@@ -61,7 +62,7 @@ function PositionSelect({ value, onChange, testId }: { value?: string; onChange:
   if (value && !options.some((option) => option.value === value)) options.push({ value, label: value });
   return (
     <Select showSearch={{ optionFilterProp: "label" }} value={value || undefined} onChange={onChange} options={options}
-      loading={positions.isLoading} placeholder={t("assignee.pickPosition")} data-testid={testId} className="fl-full" />
+      loading={positions.isLoading} placeholder={t("assignee.pickPosition")} aria-label={t("assignee.pickPosition")} data-testid={testId} className="fl-full" />
   );
 }
 
@@ -74,7 +75,7 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
     case "user":
       return (
         <UserPicker mode="multiple" value={rule.users.filter((id) => /^\d+$/.test(id)).map(Number)}
-          onChange={(ids) => onChange({ ...rule, users: ids.map(String) })} placeholder={t("assignee.pickUsers")} testId={`${testId}-users`} />
+          onChange={(ids) => onChange({ ...rule, users: ids.map(String) })} placeholder={t("assignee.pickUsers")} ariaLabel={t("assignee.pickUsers")} testId={`${testId}-users`} />
       );
     case "role":
       return <RoleSelect value={rule.role} onChange={(role) => onChange({ ...rule, role: role ?? "" })} testId={`${testId}-role`} />;
@@ -111,7 +112,7 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
       return (
         <Space orientation="vertical" size={6} className="fl-full">
           <Select value={rule.field || undefined} onChange={(field) => onChange({ ...rule, field })} options={options}
-            placeholder={t("assignee.pickField")} notFoundContent={t("assignee.noPeopleFields")} data-testid={`${testId}-field`} className="fl-full" />
+            placeholder={t("assignee.pickField")} aria-label={t("assignee.pickField")} notFoundContent={t("assignee.noPeopleFields")} data-testid={`${testId}-field`} className="fl-full" />
           {isDepartment && (
             <Space size={8}>
               <span>{t("assignee.levelsUp")}</span>
@@ -141,7 +142,7 @@ function RuleFields({ rule, onChange, testId }: { rule: AssigneeRule; onChange: 
       return (
         <Space orientation="vertical" size={6} className="fl-full">
           <UserPicker mode="multiple" value={rule.candidates.filter((id) => /^\d+$/.test(id)).map(Number)}
-            onChange={(ids) => onChange({ ...rule, candidates: ids.map(String) })} placeholder={t("assignee.candidates")} testId={`${testId}-candidates`} />
+            onChange={(ids) => onChange({ ...rule, candidates: ids.map(String) })} placeholder={t("assignee.candidates")} ariaLabel={t("assignee.candidates")} testId={`${testId}-candidates`} />
           <Input.TextArea value={selectText} autoSize={{ minRows: 2, maxRows: 6 }} status={selectError ? "error" : undefined}
             aria-label={t("assignee.selectRule")} placeholder='{"var": "form.approver"}' className="fl-mono"
             onChange={(event) => {

@@ -66,7 +66,8 @@ function renderPanel(fields: Record<string, FieldSchema>) {
 async function pick(testId: string, option: string) {
   fireEvent.mouseDown(within(screen.getByTestId(testId)).getByRole("combobox"));
   const items = await screen.findAllByTitle(option);
-  const item = items.find((candidate) => candidate.classList.contains("ant-select-item-option"));
+  // The dropdown just opened is the last one in the page (an earlier select's stays mounted).
+  const item = items.filter((candidate) => candidate.classList.contains("ant-select-item-option")).at(-1);
   if (!item) throw new Error(`no option ${option}`);
   fireEvent.click(item);
 }
@@ -97,6 +98,19 @@ describe("DeadlineEditor in the properties panel", () => {
     fireEvent.click(clear!);
     await waitFor(() => expect(config().deadline).toBeUndefined());
     expect("deadline" in config()).toBe(false);
+  }, 15_000);
+
+  it("a planned start is another date field, kept when the reminder is cleared", async () => {
+    const fields = { ...DATE_FIELDS, start: { "x-type": "date", type: "string", format: "date", "x-label": { zh: "开始日期" } } as FieldSchema };
+    const { config } = renderPanel(fields);
+    await pick("deadline-field", "截止日期");
+    await pick("deadline-start", "开始日期");
+    expect(config().deadline).toEqual({ field: "due_date", start_field: "start" });
+    const remind = await screen.findByRole("spinbutton", { name: "提前提醒（小时）" });
+    fireEvent.change(remind, { target: { value: "8" } });
+    await waitFor(() => expect(config().deadline).toEqual({ field: "due_date", remind_before_hours: 8, start_field: "start" }));
+    fireEvent.change(remind, { target: { value: "" } });
+    await waitFor(() => expect(config().deadline).toEqual({ field: "due_date", start_field: "start" }));
   }, 15_000);
 
   it("explains what to do when the form has no date fields", () => {

@@ -33,6 +33,12 @@ export function deadlineFieldOptions(form: DesignerModel): { value: string; labe
   });
 }
 
+/** The deadline without its unset optional keys (the stored config holds only what was chosen). */
+function without(deadline: Deadline): Deadline {
+  const { field, remind_before_hours: hours, start_field: start } = deadline;
+  return { field, ...(hours ? { remind_before_hours: hours } : {}), ...(start ? { start_field: start } : {}) };
+}
+
 export function DeadlineEditor({ value, onChange }: {
   value: Deadline | undefined;
   /** `undefined` removes the deadline; `mergeKey` folds typing into one undo step. */
@@ -58,9 +64,15 @@ export function DeadlineEditor({ value, onChange }: {
         <Space size={8}>
           <span>{t("deadline.remindBefore")}</span>
           <InputNumber min={1} max={24 * 365} value={value.remind_before_hours} placeholder={t("deadline.noReminder")}
-            onChange={(hours) => onChange(hours ? { ...value, remind_before_hours: hours } : { field: value.field }, "deadline.remind")}
+            onChange={(hours) => onChange(without({ ...value, remind_before_hours: hours ?? undefined }), "deadline.remind")}
             suffix={t("timer.unitHours")} style={{ width: 150 }} aria-label={t("deadline.remindBeforeHours")} data-testid="deadline-remind" />
         </Space>
+      )}
+      {value?.field && (
+        <Select className="fl-full" allowClear showSearch={{ optionFilterProp: "label" }} value={value.start_field || undefined}
+          options={options.filter((option) => option.value !== value.field)} placeholder={t("deadline.pickStart")}
+          aria-label={t("deadline.startField")} data-testid="deadline-start"
+          onChange={(start: string | undefined) => onChange(without({ ...value, start_field: start }))} />
       )}
       <Typography.Text type="secondary" className="fl-row-hint" data-testid="deadline-hint">{t("deadline.hint")}</Typography.Text>
     </Space>

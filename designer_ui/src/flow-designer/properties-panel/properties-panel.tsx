@@ -4,7 +4,7 @@
 // JsonLogic.
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined } from "@ant-design/icons";
 import { Alert, Button, Checkbox, Empty, Input, InputNumber, Radio, Select, Space, Switch, Tabs, Tag, Typography } from "antd";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router-dom";
 
@@ -16,6 +16,7 @@ import { UserPicker } from "../../pages/apps/components/org-pickers";
 import { useAllApps } from "../../pages/apps/use-apps";
 import type { JsonLogic } from "../../schema/form";
 import type { ApprovalMode, FlowEdge, FlowNode, FlowNodeOf, NodeConfigs, NodeType, TaskConfig } from "../../schema/flow";
+import { NodeIcon } from "../canvas/node-icons";
 import { useFlow, useFlowEnv } from "../context";
 import { branchOrder, nodeById, removeElements, setBranchOrder, updateEdge, updateNode } from "../lib/graph";
 import { APPROVAL_MODE_ORDER, nodeTypeUi } from "../nodes/registry";
@@ -104,12 +105,12 @@ function TaskSettings({ node }: { node: FlowNodeOf<"approval"> | FlowNodeOf<"han
       </Row>
       <Row label={t("panel.onEmpty")}>
         <Select value={config.on_empty ?? "admin"} onChange={(on_empty) => patch({ on_empty, admin: on_empty === "admin" ? config.admin : undefined })}
-          className="fl-full" data-testid="on-empty"
+          className="fl-full" aria-label={t("panel.onEmpty")} data-testid="on-empty"
           options={(["admin", "skip", "error"] as const).map((value) => ({ value, label: t(`onEmpty.${value}`) }))} />
         {(config.on_empty ?? "admin") === "admin" && (
           <div className="fl-gap-top">
             <UserPicker mode="single" value={config.admin && /^\d+$/.test(config.admin) ? Number(config.admin) : null}
-              onChange={(id) => patch({ admin: id == null ? undefined : String(id) })} placeholder={t("onEmpty.adminPlaceholder")} testId="fallback-admin" />
+              onChange={(id) => patch({ admin: id == null ? undefined : String(id) })} placeholder={t("onEmpty.adminPlaceholder")} ariaLabel={t("onEmpty.adminPlaceholder")} testId="fallback-admin" />
           </div>
         )}
       </Row>
@@ -261,7 +262,7 @@ function NodeSettings({ node }: { node: FlowNode }) {
             {kind === "hours" && <InputNumber min={1} value={node.config.after_hours} onChange={(value) => patch({ after_hours: value ?? 1 })} suffix={t("timer.unitHours")} aria-label={t("delay.hours")} />}
             {kind === "days" && <InputNumber min={1} value={node.config.after_working_days} onChange={(value) => patch({ after_working_days: value ?? 1 })} suffix={t("timer.unitWorkingDays")} aria-label={t("delay.days")} />}
             {kind === "until" && (
-              <Select className="fl-full" value={node.config.until || undefined} onChange={(until) => patch({ until })} placeholder={t("delay.pickField")}
+              <Select className="fl-full" value={node.config.until || undefined} onChange={(until) => patch({ until })} placeholder={t("delay.pickField")} aria-label={t("delay.pickField")}
                 options={dateFields.map(([key, field]) => ({ value: key, label: localized(field["x-label"]) || key }))} />
             )}
           </div>
@@ -273,7 +274,7 @@ function NodeSettings({ node }: { node: FlowNode }) {
         <>
           <Row label={t("panel.subprocessApp")}>
             <Select className="fl-full" showSearch={{ optionFilterProp: "label" }} value={node.config.app || undefined} onChange={(app) => patch({ app })}
-              loading={apps.isLoading} placeholder={t("panel.pickApp")}
+              loading={apps.isLoading} placeholder={t("panel.pickApp")} aria-label={t("panel.subprocessApp")}
               options={(apps.data ?? []).filter((app) => app.key !== appKey).map((app) => ({ value: app.key, label: `${localized({ zh: app.name, en: app.name_en || app.name })} (${app.key})` }))} />
           </Row>
           <Row label={t("panel.wait")}>
@@ -483,7 +484,10 @@ export function FlowPropertiesPanel() {
       const ui = nodeTypeUi(node.type);
       body = (
         <div data-testid="node-panel" data-node-id={node.id}>
-          <div className="fl-panel-title" style={{ color: ui.color }}>
+          {/* The type's colour marks the icon, as on the canvas; the name itself is body text
+              (most node colours are below 4.5:1 on white). */}
+          <div className="fl-panel-title" style={{ "--fl-accent": ui.color } as CSSProperties}>
+            <span className="fl-panel-icon" aria-hidden="true"><NodeIcon name={ui.icon} /></span>
             {t(`nodeTypes.${node.type}`)} <Typography.Text type="secondary" className="fl-panel-id">{node.id}</Typography.Text>
           </div>
           <IssuesOf issues={env.issuesByNode.get(node.id) ?? []} />

@@ -111,7 +111,7 @@ export function SimulationPanel({ appKey, form, open, onClose, result, onResult,
         <Typography.Paragraph type="secondary" className="fl-sim-intro">{t("simulate.intro")}</Typography.Paragraph>
         <div>
           <div className="fl-row-label">{t("simulate.initiator")}</div>
-          <UserPicker mode="single" value={initiator} onChange={setInitiator} placeholder={t("simulate.initiatorPlaceholder")} testId="sim-initiator" />
+          <UserPicker mode="single" value={initiator} onChange={setInitiator} placeholder={t("simulate.initiatorPlaceholder")} ariaLabel={t("simulate.initiator")} testId="sim-initiator" />
         </div>
         <Space>
           <Switch checked={urgent} onChange={setUrgent} aria-label={t("simulate.urgent")} data-testid="sim-urgent" />

@@ -67,7 +67,7 @@ function ColumnChip({ table, column, field }: { table: string; column: string; f
   const selection = useDesigner((state) => state.selection);
   const required = useDesigner((state) => isRequired(state.model, { key: table, column }));
   const data: DragData & DropData = { kind: "column", table, column };
-  const { setNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({ id: columnId(table, column), data });
+  const { setNodeRef, listeners, transform, transition, isDragging } = useSortable({ id: columnId(table, column), data });
   const selected = selection?.kind === "field" && selection.ref.key === table && selection.ref.column === column;
   const problems = issues.get(`${table}.${column}`) ?? [];
   return (
@@ -91,7 +91,10 @@ function ColumnChip({ table, column, field }: { table: string; column: string; f
       }}
       data-testid={`column-${table}-${column}`}
     >
-      <span className="fd-drag-handle" {...attributes} {...listeners} tabIndex={-1} aria-hidden="true">
+      {/* The chip itself is the button (select; the column's arrows in the panel move it), so the
+          handle is only a pointer grip: no role or tabindex of its own, or it would be a control
+          nested in a control. */}
+      <span className="fd-drag-handle" {...listeners} aria-hidden="true">
         <HolderOutlined />
       </span>
       <FieldTypeIcon name={fieldTypeUi(field["x-type"]).icon} />

@@ -44,10 +44,12 @@ function KeyInput({ fieldRef }: { fieldRef: FieldRef }) {
   return (
     <Form.Item
       label={t("props.key")}
+      htmlFor="prop-key"
       help={editing && problem ? t(`props.keyProblems.${problem}`) : t("props.keyHelp")}
       validateStatus={editing && problem ? "error" : undefined}
     >
       <Input
+        id="prop-key"
         value={editing ? text : current}
         className="fd-mono"
         onFocus={() => {
@@ -64,30 +66,34 @@ function KeyInput({ fieldRef }: { fieldRef: FieldRef }) {
   );
 }
 
+// These forms have no Form store (each edit is a designer command), so Form.Item cannot tie its
+// label to the control by name: single-control items name the control's id in htmlFor instead.
+const DEFAULT_ID = "prop-default";
+
 function DefaultEditor({ field, onChange }: { field: FieldSchema; onChange: (value: unknown) => void }) {
   const { t } = useTranslation("designer");
   const type = field["x-type"];
   const value = field.default;
   if (type === "number" || type === "money") {
-    return <InputNumber value={typeof value === "number" ? value : null} onChange={(next) => onChange(next ?? undefined)} style={{ width: "100%" }} />;
+    return <InputNumber id={DEFAULT_ID} value={typeof value === "number" ? value : null} onChange={(next) => onChange(next ?? undefined)} style={{ width: "100%" }} />;
   }
   if (type === "select" || type === "radio") {
     return (
-      <Select allowClear value={typeof value === "string" ? value : undefined} onChange={(next) => onChange(next ?? undefined)}
+      <Select id={DEFAULT_ID} allowClear value={typeof value === "string" ? value : undefined} onChange={(next) => onChange(next ?? undefined)}
         placeholder={t("props.noDefault")}
         options={(field["x-options"] ?? []).map((option) => ({ value: option.code, label: localized(option.label) || option.code }))} />
     );
   }
   if (type === "date" || type === "datetime") {
     return (
-      <DatePicker showTime={type === "datetime"} value={typeof value === "string" ? dayjs(value) : null} style={{ width: "100%" }}
+      <DatePicker id={DEFAULT_ID} showTime={type === "datetime"} value={typeof value === "string" ? dayjs(value) : null} style={{ width: "100%" }}
         onChange={(next) => onChange(next ? (type === "date" ? next.format("YYYY-MM-DD") : next.format()) : undefined)} />
     );
   }
   if (type === "checkbox" && !field["x-options"]) {
-    return <Switch checked={value === true} onChange={(checked) => onChange(checked ? true : undefined)} />;
+    return <Switch id={DEFAULT_ID} checked={value === true} onChange={(checked) => onChange(checked ? true : undefined)} />;
   }
-  return <Input value={typeof value === "string" ? value : ""} onChange={(event) => onChange(event.target.value || undefined)} />;
+  return <Input id={DEFAULT_ID} value={typeof value === "string" ? value : ""} onChange={(event) => onChange(event.target.value || undefined)} />;
 }
 
 function numberOrUndefined(value: number | string | null): number | undefined {
@@ -111,8 +117,8 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
   return (
     <>
       {editors.has("required") && (
-        <Form.Item label={t("props.required")}>
-          <Switch checked={required} onChange={(checked) => store.getState().run("required", (next) => setRequired(next, fieldRef, checked))}
+        <Form.Item label={t("props.required")} htmlFor="prop-required">
+          <Switch id="prop-required" checked={required} onChange={(checked) => store.getState().run("required", (next) => setRequired(next, fieldRef, checked))}
             data-testid="prop-required" />
         </Form.Item>
       )}
@@ -147,7 +153,7 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
         </Form.Item>
       )}
       {editors.has("default") && (
-        <Form.Item label={t("props.default")}>
+        <Form.Item label={t("props.default")} htmlFor={DEFAULT_ID}>
           <DefaultEditor field={field} onChange={(value) => edit("default", (current) => ({ ...current, default: value }), "default")} />
         </Form.Item>
       )}
@@ -168,13 +174,13 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
         </Form.Item>
       )}
       {editors.has("email") && (
-        <Form.Item label={t("props.email")}>
-          <Switch checked={field.format === "email"} onChange={(checked) => edit("email", (current) => ({ ...current, format: checked ? "email" : undefined }))} />
+        <Form.Item label={t("props.email")} htmlFor="prop-email">
+          <Switch id="prop-email" checked={field.format === "email"} onChange={(checked) => edit("email", (current) => ({ ...current, format: checked ? "email" : undefined }))} />
         </Form.Item>
       )}
       {editors.has("rows") && (
-        <Form.Item label={t("props.rows")}>
-          <InputNumber min={2} max={20} value={typeof ui.rows === "number" ? ui.rows : 4} onChange={(value) => editUi({ rows: numberOrUndefined(value) }, "rows")} />
+        <Form.Item label={t("props.rows")} htmlFor="prop-rows">
+          <InputNumber id="prop-rows" min={2} max={20} value={typeof ui.rows === "number" ? ui.rows : 4} onChange={(value) => editUi({ rows: numberOrUndefined(value) }, "rows")} />
         </Form.Item>
       )}
       {editors.has("bounds") && (
@@ -189,8 +195,8 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
         </Form.Item>
       )}
       {editors.has("precision") && (field["x-type"] !== "computed" || field.type === "number") && (
-        <Form.Item label={t("props.precision")}>
-          <InputNumber min={0} max={6} value={field["x-precision"] ?? null}
+        <Form.Item label={t("props.precision")} htmlFor="prop-precision">
+          <InputNumber id="prop-precision" min={0} max={6} value={field["x-precision"] ?? null}
             onChange={(value) => edit("precision", (current) => ({ ...current, "x-precision": numberOrUndefined(value) }), "precision")} />
         </Form.Item>
       )}
@@ -201,15 +207,15 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
         </Form.Item>
       )}
       {editors.has("currency") && (field["x-type"] === "money" || field["x-currency"] !== undefined || field["x-type"] === "computed") && (
-        <Form.Item label={t("props.currency")}>
-          <Select allowClear={field["x-type"] !== "money"} value={field["x-currency"]}
+        <Form.Item label={t("props.currency")} htmlFor="prop-currency">
+          <Select id="prop-currency" allowClear={field["x-type"] !== "money"} value={field["x-currency"]}
             onChange={(value?: string) => edit("currency", (current) => ({ ...current, "x-currency": value }))}
             options={CURRENCIES.map((code) => ({ value: code, label: code }))} />
         </Form.Item>
       )}
       {editors.has("max_days") && (
-        <Form.Item label={t("props.maxDays")}>
-          <InputNumber min={1} max={3660} value={field["x-max-days"] ?? null}
+        <Form.Item label={t("props.maxDays")} htmlFor="prop-max-days">
+          <InputNumber id="prop-max-days" min={1} max={3660} value={field["x-max-days"] ?? null}
             onChange={(value) => edit("max days", (current) => ({ ...current, "x-max-days": numberOrUndefined(value) }), "maxDays")} />
         </Form.Item>
       )}
@@ -225,8 +231,8 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
         </Form.Item>
       )}
       {editors.has("multiple") && (
-        <Form.Item label={t("props.multiple")}>
-          <Switch checked={field["x-multiple"] === true}
+        <Form.Item label={t("props.multiple")} htmlFor="prop-multiple">
+          <Switch id="prop-multiple" checked={field["x-multiple"] === true}
             onChange={(checked) => edit("multiple", (current) => ({ ...current, "x-multiple": checked ? true : undefined, type: checked ? "array" : "string",
               uniqueItems: checked ? true : undefined, items: checked ? { type: "string", minLength: 1, maxLength: 64 } : undefined,
               minLength: checked ? undefined : 1, maxLength: checked ? undefined : 64 }))} />
@@ -234,28 +240,28 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
       )}
       {editors.has("files") && (
         <>
-          <Form.Item label={t("props.accept")} help={t("props.acceptHelp")}>
-            <Select mode="tags" value={field["x-accept"] ?? []} tokenSeparators={[",", " "]}
+          <Form.Item label={t("props.accept")} help={t("props.acceptHelp")} htmlFor="prop-accept">
+            <Select id="prop-accept" mode="tags" value={field["x-accept"] ?? []} tokenSeparators={[",", " "]}
               onChange={(value: string[]) => edit("accept", (current) => ({ ...current, "x-accept": value.length ? value : undefined }))}
               options={[".pdf", ".docx", ".xlsx", "image/*", ".zip"].map((value) => ({ value, label: value }))} />
           </Form.Item>
-          <Form.Item label={t("props.maxSize")}>
-            <InputNumber min={1} max={100} addonAfter="MB" value={field["x-max-size"] ? Math.round(field["x-max-size"] / 1048576) : null}
+          <Form.Item label={t("props.maxSize")} htmlFor="prop-max-size">
+            <InputNumber id="prop-max-size" min={1} max={100} addonAfter="MB" value={field["x-max-size"] ? Math.round(field["x-max-size"] / 1048576) : null}
               onChange={(value) => edit("max size", (current) => ({ ...current, "x-max-size": value ? Number(value) * 1048576 : undefined }), "maxSize")} />
           </Form.Item>
-          <Form.Item label={t("props.maxFiles")}>
-            <InputNumber min={1} max={50} value={field.maxItems ?? null}
+          <Form.Item label={t("props.maxFiles")} htmlFor="prop-max-files">
+            <InputNumber id="prop-max-files" min={1} max={50} value={field.maxItems ?? null}
               onChange={(value) => edit("max files", (current) => ({ ...current, maxItems: numberOrUndefined(value) }), "maxFiles")} />
           </Form.Item>
         </>
       )}
       {editors.has("image") && (
         <>
-          <Form.Item label={t("props.requireExif")} help={t("props.requireExifHelp")}>
-            <Switch checked={field["x-require-exif"] === true} onChange={(checked) => edit("exif", (current) => ({ ...current, "x-require-exif": checked || undefined }))} />
+          <Form.Item label={t("props.requireExif")} help={t("props.requireExifHelp")} htmlFor="prop-require-exif">
+            <Switch id="prop-require-exif" checked={field["x-require-exif"] === true} onChange={(checked) => edit("exif", (current) => ({ ...current, "x-require-exif": checked || undefined }))} />
           </Form.Item>
-          <Form.Item label={t("props.cameraOnly")}>
-            <Switch checked={field["x-camera-only"] === true} onChange={(checked) => edit("camera", (current) => ({ ...current, "x-camera-only": checked || undefined }))} />
+          <Form.Item label={t("props.cameraOnly")} htmlFor="prop-camera-only">
+            <Switch id="prop-camera-only" checked={field["x-camera-only"] === true} onChange={(checked) => edit("camera", (current) => ({ ...current, "x-camera-only": checked || undefined }))} />
           </Form.Item>
         </>
       )}
@@ -280,8 +286,8 @@ function TypeEditors({ fieldRef, field, ui }: { fieldRef: FieldRef; field: Field
       )}
       {editors.has("compute") && (
         <>
-          <Form.Item label={t("props.compute.resultType")}>
-            <Select value={field.type === "string" ? (field.format === "date" ? "date" : "string") : field.type ?? "number"}
+          <Form.Item label={t("props.compute.resultType")} htmlFor="prop-result-type">
+            <Select id="prop-result-type" value={field.type === "string" ? (field.format === "date" ? "date" : "string") : field.type ?? "number"}
               onChange={(value: string) => edit("result type", (current) => ({ ...current, type: value === "date" ? "string" : value, format: value === "date" ? "date" : undefined,
                 "x-precision": value === "number" ? current["x-precision"] ?? 2 : undefined }))}
               options={["number", "integer", "string", "boolean", "date"].map((value) => ({ value, label: t(`props.compute.types.${value}`) }))} />

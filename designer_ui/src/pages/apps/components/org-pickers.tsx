@@ -78,6 +78,7 @@ export function UserPicker<M extends "multiple" | "single">({
   id,
   placeholder,
   testId,
+  ariaLabel,
 }: {
   value?: UserValue<M>;
   onChange?: (value: UserValue<M>) => void;
@@ -85,6 +86,8 @@ export function UserPicker<M extends "multiple" | "single">({
   id?: string;
   placeholder: string;
   testId: string;
+  /** The accessible name where no <label> points at the picker (outside a named Form.Item). */
+  ariaLabel?: string;
 }) {
   const { t } = useTranslation("apps");
   const [search, setSearch] = useState("");
@@ -118,6 +121,7 @@ export function UserPicker<M extends "multiple" | "single">({
       placeholder={placeholder}
       notFoundContent={found.isFetching ? t("common:state.loading") : t("visibility.noUsers")}
       data-testid={testId}
+      aria-label={ariaLabel}
       className="qb-apps-full"
     />
   );
