@@ -528,16 +528,20 @@ def app_route_preview(
             people = []
         steps.append({"node_id": step["node_id"], "type": step["type"], "name": step["name"], "mode": step["mode"],
                       "people": people, "auto_approved": bool(step.get("auto_approved"))})
-    waiting = [issue for issue in dressed["blocking"] if issue.get("code") == "sim_missing_value"
-               or (issue.get("code") == "sim_approver_not_found" and issue.get("node_id") in unfilled)]
-    waiting += [{"node_id": node_id} for node_id in unfilled]
+    # Not known yet rather than blocked: a condition reads a field not filled in, or a step's
+    # people come from fields not filled in.
+    waiting = bool(unfilled) or any(
+        issue.get("code") == "sim_missing_value"
+        or (issue.get("code") == "sim_approver_not_found" and issue.get("node_id") in unfilled)
+        for issue in dressed["blocking"]
+    )
+    blocked = dressed["blocked"] and not waiting
     return {
         "steps": steps,
-        "complete": not dressed["blocked"],
-        # A condition that reads a field not filled in yet: the route is known once it is.
-        "needs_more": bool(waiting),
-        "blocked": dressed["blocked"] and not waiting,
-        "message": (dressed["blocking"][0].get("message") if dressed["blocked"] and not waiting else None),
+        "complete": not dressed["blocked"] and not waiting,
+        "needs_more": waiting,
+        "blocked": blocked,
+        "message": dressed["blocking"][0].get("message") if blocked else None,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from runtime.flows.issues import Issue, make_issue
@@ -79,7 +79,7 @@ def deadline_at(value: Any, now: datetime, calendar: WorkCalendar | None = None)
         return None
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), calendar.work_end or time(18, 0), tzinfo=zone)
+            return datetime.combine(date.fromisoformat(value), calendar.work_end, tzinfo=zone)
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None

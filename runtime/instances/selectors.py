@@ -264,6 +264,26 @@ def task_schedule_for(
     return rows[:SCHEDULE_LIMIT], len(rows) > SCHEDULE_LIMIT
 
 
+_hidden_fields: dict[int, frozenset[str]] = {}
+
+
+def fields_hidden_somewhere(flow: FlowSpec) -> frozenset[str]:
+    """Form fields (top-level names) hidden at some node, cached per pinned flow.
+
+    What everyone who sees a request may read (its title, the timeline's planned start) and
+    what auditors read must not carry them: the flow hides them from people acting on it.
+    """
+    key = id(flow)
+    found = _hidden_fields.get(key)
+    if found is None:
+        names = {str(name).split(".", 1)[0] for node in flow.nodes for name, right in field_rights(node).items()
+                 if right == HIDDEN}
+        if len(_hidden_fields) > 512:
+            _hidden_fields.clear()
+        found = _hidden_fields[key] = frozenset(names)
+    return found
+
+
 def task_planned_start(task: Task) -> str | None:
     """The planned start of a task for timelines: the value of its node's ``deadline.start_field``
     (a date range: its start). None when the node names none, or the field is hidden at some
@@ -273,7 +293,7 @@ def task_planned_start(task: Task) -> str | None:
         return None
     deadline = TaskSettings.from_node(flow.node(task.node_id)).deadline
     key = deadline.start_field if deadline is not None else None
-    if key is None or any(field_rights(node).get(key) == HIDDEN for node in flow.nodes):
+    if key is None or key in fields_hidden_somewhere(flow):
         return None
     value = (task.instance.data or {}).get(key)
     if isinstance(value, Mapping):

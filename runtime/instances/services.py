@@ -187,7 +187,7 @@ def _title_value(spec: Any, flow: Any, data: Mapping[str, Any]) -> str:
     key = spec.title_field if spec is not None else None
     if key is None or flow is None:
         return ""
-    if any(field_rights(node).get(key) == "hidden" for node in flow.nodes):
+    if key in selectors.fields_hidden_somewhere(flow):
         return ""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -291,7 +291,7 @@ def _persist(
         file_links_add(pk, file_ids_in([after_data.get(k) for k in changed]))
         if before is not None:
             _retitle(instance, flow, after_data, changed)
-    secret = _audit_hidden_fields(flow)
+    secret = selectors.fields_hidden_somewhere(flow)
     audit_record(
         actor=actor, action=f"instance.{command.type}", target_type="instance", target_id=pk,
         target_label=instance.title,
@@ -303,29 +303,6 @@ def _persist(
     )
     outbox.after_step(instance, result, now=now)
     realtime_instance_changed(pk, instance.status, instance.version, before, state)  # after commit, no queries
-
-
-_hidden_fields: dict[int, frozenset[str]] = {}
-
-
-def _audit_hidden_fields(flow: Any) -> frozenset[str]:
-    """Form fields (top-level names) hidden at some node: the audit log records that they changed, not the values.
-
-    The audit log is read by auditors who are not participants of every request; a value
-    the flow hides from people acting on the request must not reach them that way.
-    """
-    key = id(flow)
-    found = _hidden_fields.get(key)
-    if found is None:
-        names = set()
-        for node in flow.nodes:
-            for name, right in field_rights(node).items():
-                if right == selectors.HIDDEN:
-                    names.add(str(name).split(".", 1)[0])
-        if len(_hidden_fields) > 512:
-            _hidden_fields.clear()
-        found = _hidden_fields[key] = frozenset(names)
-    return found
 
 
 def _task_row(pk: int, flow: Any, t: engine.Task, created_at: datetime, decided: tuple[Any, str, str] | None,

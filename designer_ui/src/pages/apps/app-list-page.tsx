@@ -19,7 +19,7 @@ import { StatusTags } from "./components/status-tags";
 import { appName, formatTime } from "./lib/format";
 import { categoriesOf } from "./lib/status";
 import { useAllApps, useAppList } from "./use-apps";
-import { useDebounced } from "./use-debounced";
+import { useDebounced } from "../../lib/use-debounced";
 import "./apps.css";
 
 const PAGE_SIZE = 20;

@@ -3,12 +3,12 @@
 import { ApartmentOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Card, Skeleton, Steps, Typography } from "antd";
-import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { localized } from "../../i18n";
+import { useDebounced } from "../../lib/use-debounced";
 
 interface PreviewStep {
   node_id: string;
@@ -25,15 +25,6 @@ interface Preview {
   needs_more: boolean;
   blocked: boolean;
   message: string | null;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 export function RoutePreview({ appKey, data, urgent, picks }: {

@@ -2,7 +2,7 @@ import { Select, TreeSelect } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { useDebounced } from "../use-debounced";
+import { useDebounced } from "../../../lib/use-debounced";
 import { useDepartmentTree, useRoles, useUserSearch, useUsersById, type DepartmentNode } from "../use-apps";
 
 interface TreeOption {
